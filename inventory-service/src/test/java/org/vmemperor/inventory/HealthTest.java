@@ -1,0 +1,17 @@
+package org.vmemperor.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class HealthTest {
+
+    @Test
+    void answersLiveness() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    }
+}

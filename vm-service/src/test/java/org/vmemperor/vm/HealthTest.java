@@ -5,9 +5,13 @@ import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
 
+import org.vmemperor.common.testing.DatabaseTestResource;
+
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
+@WithTestResource(DatabaseTestResource.class)
 class HealthTest {
 
     @Test

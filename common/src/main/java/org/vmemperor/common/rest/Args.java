@@ -1,0 +1,151 @@
+package org.vmemperor.common.rest;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.vmemperor.common.error.ApiException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The arguments of one request: the JSON object of a POST body, or the query parameters of a GET. Every accessor
+ * validates presence and type and answers 400 naming the argument, so resources never see a half-typed value.
+ */
+public final class Args {
+
+    private final ObjectNode values;
+
+    private Args(ObjectNode values) {
+        this.values = values;
+    }
+
+    /** Arguments from a POST body; {@code null} (no body) counts as an empty object. */
+    public static Args of(JsonNode body) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            return new Args(JsonNodeFactory.instance.objectNode());
+        }
+        if (!body.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        return new Args((ObjectNode) body);
+    }
+
+    /** Arguments from query parameters (every value a string; the first one wins). */
+    public static Args ofQuery(MultivaluedMap<String, String> query) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                node.put(entry.getKey(), entry.getValue().get(0));
+            }
+        }
+        return new Args(node);
+    }
+
+    public boolean has(String name) {
+        JsonNode node = values.get(name);
+        return node != null && !node.isNull();
+    }
+
+    /** A required non-blank string. */
+    public String string(String name) {
+        return optionalString(name).orElseThrow(() -> missing(name));
+    }
+
+    public Optional<String> optionalString(String name) {
+        JsonNode node = values.get(name);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest("argument '" + name + "' must be a string");
+        }
+        String text = node.textValue();
+        if (text.isBlank()) {
+            throw ApiException.badRequest("argument '" + name + "' must not be empty");
+        }
+        return Optional.of(text);
+    }
+
+    /** A required boolean: JSON true/false only. */
+    public boolean bool(String name) {
+        return optionalBool(name).orElseThrow(() -> missing(name));
+    }
+
+    /** An optional boolean; GET query strings "true"/"false" are accepted too. */
+    public Optional<Boolean> optionalBool(String name) {
+        JsonNode node = values.get(name);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isBoolean()) {
+            return Optional.of(node.booleanValue());
+        }
+        if (node.isTextual() && ("true".equalsIgnoreCase(node.textValue()) || "false".equalsIgnoreCase(node.textValue()))) {
+            return Optional.of(Boolean.parseBoolean(node.textValue()));
+        }
+        throw ApiException.badRequest("argument '" + name + "' must be a boolean");
+    }
+
+    /** A required integer; a JSON number or a string of digits (forms and query strings send strings). */
+    public long integer(String name) {
+        return optionalInteger(name).orElseThrow(() -> missing(name));
+    }
+
+    public Optional<Long> optionalInteger(String name) {
+        JsonNode node = values.get(name);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return Optional.of(node.longValue());
+        }
+        if (node.isTextual()) {
+            try {
+                return Optional.of(Long.parseLong(node.textValue().trim()));
+            } catch (NumberFormatException e) {
+                // falls through to the error below
+            }
+        }
+        throw ApiException.badRequest("argument '" + name + "' must be an integer");
+    }
+
+    /** A required list of non-blank strings. */
+    public List<String> stringList(String name) {
+        JsonNode node = values.get(name);
+        if (node == null || node.isNull()) {
+            throw missing(name);
+        }
+        if (!node.isArray()) {
+            throw ApiException.badRequest("argument '" + name + "' must be a list of strings");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.textValue().isBlank()) {
+                throw ApiException.badRequest("argument '" + name + "' must be a list of strings");
+            }
+            result.add(item.textValue());
+        }
+        return result;
+    }
+
+    /** The raw JSON value, for arguments whose accepted forms are route-specific. */
+    public Optional<JsonNode> raw(String name) {
+        JsonNode node = values.get(name);
+        return node == null || node.isNull() ? Optional.empty() : Optional.of(node);
+    }
+
+    public Iterator<String> names() {
+        return values.fieldNames();
+    }
+
+    private static ApiException missing(String name) {
+        return ApiException.badRequest("missing argument '" + name + "'");
+    }
+}

@@ -1,0 +1,176 @@
+package org.vmemperor.common.xenapi;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.apache.xmlrpc.XmlRpcException;
+import org.jboss.logging.Logger;
+
+import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Types;
+
+/**
+ * The one service-account session on the pool, shared by an ordinary-call connection and a dedicated event
+ * connection (an event.from long poll must never hold up other calls). Logs in lazily, logs in again when the pool
+ * says SESSION_INVALID, and follows HOST_IS_SLAVE to the master.
+ */
+final class PoolSession {
+
+    private static final Logger LOG = Logger.getLogger(PoolSession.class);
+
+    private final XenApiConfig config;
+    private final Supplier<Optional<String>> urlSource;
+    private URL url;
+    private XenConnection calls;
+    private XenConnection events;
+    private String sessionReference;
+
+    PoolSession(XenApiConfig config, Supplier<Optional<String>> urlSource) {
+        this.config = config;
+        this.urlSource = urlSource;
+    }
+
+    /** Runs {@code call} on the ordinary connection, logging in (again) as needed. */
+    <T> T call(XenCall<T> call) {
+        return run(call, false);
+    }
+
+    /** Runs {@code call} on the event connection, whose reply timeout covers a long poll. */
+    <T> T callEvents(XenCall<T> call) {
+        return run(call, true);
+    }
+
+    private <T> T run(XenCall<T> call, boolean eventConnection) {
+        for (int attempt = 0;; attempt++) {
+            XenConnection connection = connection(eventConnection);
+            try {
+                return call.apply(connection);
+            } catch (Types.XenAPIException e) {
+                List<String> error = describe(e);
+                String code = error.isEmpty() ? "" : error.get(0);
+                if ("SESSION_INVALID".equals(code) && attempt < 2) {
+                    LOG.info("XenAPI session expired: logging in again");
+                    invalidate(connection.getSessionReference());
+                    continue;
+                }
+                if ("HOST_IS_SLAVE".equals(code) && error.size() > 1 && attempt < 2) {
+                    followMaster(error.get(1));
+                    continue;
+                }
+                throw new XenApiFailure(error);
+            } catch (XmlRpcException e) {
+                throw unreachable(e);
+            } catch (XenApiFailure | PoolUnavailableException e) {
+                throw e;
+            } catch (Exception e) {
+                throw unreachable(e);
+            }
+        }
+    }
+
+    private synchronized XenConnection connection(boolean eventConnection) {
+        if (sessionReference == null) {
+            login();
+        }
+        return eventConnection ? events : calls;
+    }
+
+    private void login() {
+        URL target = url();
+        for (int attempt = 0;; attempt++) {
+            XenConnection loginConnection = newConnection(target, false);
+            try {
+                Session.loginWithPassword(loginConnection, config.username(), config.password());
+                sessionReference = loginConnection.getSessionReference();
+                calls = loginConnection;
+                events = newConnection(target, true);
+                events.useSession(sessionReference);
+                LOG.infof("Logged in to the pool at %s as %s", target, config.username());
+                return;
+            } catch (Types.XenAPIException e) {
+                List<String> error = describe(e);
+                if ("HOST_IS_SLAVE".equals(error.get(0)) && error.size() > 1 && attempt < 2) {
+                    target = masterUrl(target, error.get(1));
+                    url = target;
+                    continue;
+                }
+                throw new XenApiFailure(error);
+            } catch (XmlRpcException e) {
+                throw unreachable(e);
+            }
+        }
+    }
+
+    private synchronized void invalidate(String staleReference) {
+        if (staleReference != null && staleReference.equals(sessionReference)) {
+            sessionReference = null;
+        }
+    }
+
+    /** Forgets the session, e.g. after the pool was unreachable (a restarted toolstack forgets sessions). */
+    synchronized void reset() {
+        sessionReference = null;
+        url = null;
+    }
+
+    private synchronized void followMaster(String masterAddress) {
+        URL master = masterUrl(url(), masterAddress);
+        LOG.infof("The configured host is a pool member; following the master at %s", master);
+        url = master;
+        sessionReference = null;
+    }
+
+    private synchronized URL url() {
+        if (url == null) {
+            String configured = urlSource.get()
+                    .orElseThrow(() -> new PoolUnavailableException("no pool configured (vmemperor.xenapi.url)"));
+            try {
+                url = URI.create(configured).toURL();
+            } catch (IllegalArgumentException | MalformedURLException e) {
+                throw new PoolUnavailableException("vmemperor.xenapi.url is not a valid URL: " + configured);
+            }
+        }
+        return url;
+    }
+
+    private XenConnection newConnection(URL target, boolean eventConnection) {
+        return new XenConnection(target, config.connectTimeout(),
+                eventConnection ? config.eventPollTimeout().plus(config.replyTimeout()) : config.replyTimeout());
+    }
+
+    private static URL masterUrl(URL current, String masterAddress) {
+        try {
+            return new URI(current.getProtocol(), null, masterAddress, current.getPort(), current.getPath(), null, null)
+                    .toURL();
+        } catch (Exception e) {
+            throw new PoolUnavailableException("cannot follow HOST_IS_SLAVE to " + masterAddress, e);
+        }
+    }
+
+    static List<String> describe(Types.XenAPIException e) {
+        if (e.errorDescription != null && e.errorDescription.length > 0) {
+            return Arrays.asList(e.errorDescription);
+        }
+        return List.of(e.shortDescription == null ? "INTERNAL_ERROR" : e.shortDescription);
+    }
+
+    private PoolUnavailableException unreachable(Exception cause) {
+        synchronized (this) {
+            sessionReference = null;
+        }
+        return new PoolUnavailableException("the pool is unreachable: " + rootMessage(cause), cause);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

@@ -1,0 +1,72 @@
+package org.vmemperor.common.xenapi;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.xmlrpc.XmlRpcException;
+
+import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Types;
+
+/**
+ * The services' door to the pool. Every write goes through here; reads come from {@link XenObjectCache}. SDK types
+ * never cross this class's public methods.
+ */
+@ApplicationScoped
+public class XenApi {
+
+    private final XenApiConfig config;
+    private final PoolSession session;
+
+    public XenApi(XenApiConfig config) {
+        this.config = config;
+        this.session = new PoolSession(config, config::url);
+    }
+
+    PoolSession session() {
+        return session;
+    }
+
+    /**
+     * Whether the pool accepts these credentials ({@code session.login_with_password}); the session is logged out at
+     * once. Used by /adminauth: whoever can log in to the pool administers VMEmperor.
+     *
+     * @throws PoolUnavailableException when the pool cannot be asked
+     */
+    public boolean checkCredentials(String username, String password) {
+        String url = config.url().orElseThrow(() -> new PoolUnavailableException("no pool configured"));
+        for (int attempt = 0;; attempt++) {
+            XenConnection connection;
+            try {
+                connection = new XenConnection(URI.create(url).toURL(), config.connectTimeout(), config.replyTimeout());
+            } catch (Exception e) {
+                throw new PoolUnavailableException("vmemperor.xenapi.url is not a valid URL", e);
+            }
+            try {
+                Session.loginWithPassword(connection, username, password);
+                Session.logout(connection);
+                return true;
+            } catch (Types.XenAPIException e) {
+                List<String> error = PoolSession.describe(e);
+                switch (error.get(0)) {
+                    case "SESSION_AUTHENTICATION_FAILED":
+                        return false;
+                    case "HOST_IS_SLAVE":
+                        if (attempt < 2 && error.size() > 1) {
+                            URI current = URI.create(url);
+                            url = current.getScheme() + "://" + error.get(1)
+                                    + (current.getPort() < 0 ? "" : ":" + current.getPort()) + current.getPath();
+                            continue;
+                        }
+                        throw new XenApiFailure(error);
+                    default:
+                        throw new XenApiFailure(error);
+                }
+            } catch (XmlRpcException e) {
+                throw new PoolUnavailableException("the pool is unreachable", e);
+            }
+        }
+    }
+}

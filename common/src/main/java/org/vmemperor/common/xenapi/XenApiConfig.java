@@ -1,0 +1,46 @@
+package org.vmemperor.common.xenapi;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How to reach the pool. Every service reads the same keys. */
+@ConfigMapping(prefix = "vmemperor.xenapi")
+public interface XenApiConfig {
+
+    /**
+     * The pool master's XenAPI URL, e.g. {@code https://pool-master.example/}. Without it the service has no pool:
+     * requests that need one answer 503 (the standalone starts a simulator instead).
+     */
+    Optional<String> url();
+
+    /** The service account VMEmperor acts as on the pool. */
+    @WithDefault("root")
+    String username();
+
+    /** The service account's password (the standalone's simulator uses it as its root password). */
+    @WithDefault("vmemperor")
+    String password();
+
+    /** TCP connect timeout for XenAPI calls. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long one ordinary XenAPI call may take before it is abandoned. */
+    @WithDefault("60s")
+    Duration replyTimeout();
+
+    /** How long one event.from long poll waits for events before returning empty. */
+    @WithDefault("30s")
+    Duration eventPollTimeout();
+
+    /** First delay before reconnecting to an unreachable pool; doubled on each failure. */
+    @WithDefault("200ms")
+    Duration reconnectInitialDelay();
+
+    /** Cap of the reconnect back-off. */
+    @WithDefault("10s")
+    Duration reconnectMaxDelay();
+}

@@ -1,0 +1,67 @@
+package org.vmemperor.common.security;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How session tokens are carried, signed and verified. Every service reads the same keys. */
+@ConfigMapping(prefix = "vmemperor.security")
+public interface SecurityConfig {
+
+    /** Name of the HttpOnly cookie that carries the session token. */
+    @WithDefault("vmemperor_session")
+    String cookieName();
+
+    /**
+     * Whether the cookie is marked {@code Secure}. Off by default so the quick start works over plain HTTP; turn it on
+     * wherever the API is served over HTTPS (it always should be in production).
+     */
+    @WithDefault("false")
+    boolean cookieSecure();
+
+    /** How long a token (and its cookie) stays valid after login. */
+    @WithDefault("12h")
+    Duration tokenLifetime();
+
+    /** The {@code iss} claim written by access-service and required by every verifier. */
+    @WithDefault("vmemperor")
+    String issuer();
+
+    /**
+     * PEM file (X.509 {@code PUBLIC KEY}) with the RSA key that verifies tokens; {@code classpath:} prefixes are
+     * accepted. Without it (and without {@link #privateKeyLocation()}) the development key of {@link #devKeyDir()} is
+     * used.
+     */
+    Optional<String> publicKeyLocation();
+
+    /**
+     * PEM file (PKCS#8 {@code PRIVATE KEY}) with the RSA key that signs tokens. Only access-service needs it; when only
+     * this is given, the public key is derived from it.
+     */
+    Optional<String> privateKeyLocation();
+
+    /**
+     * Whether a development key pair may be generated (once, shared by every process on this machine) when no key
+     * location is configured. Set to {@code false} in production so that a missing key fails at start-up instead of
+     * silently signing with a throw-away key.
+     */
+    @WithDefault("true")
+    boolean devKeys();
+
+    /** Where the development key is generated and looked for. */
+    @WithDefault("${java.io.tmpdir}/vmemperor-dev-keys")
+    String devKeyDir();
+
+    /**
+     * How long a "not revoked" answer for a token id is trusted before PostgreSQL is asked again. A logout is seen by
+     * every replica within this time.
+     */
+    @WithDefault("2s")
+    Duration revocationCacheTtl();
+
+    /** Tolerated clock difference between the signing and the verifying service. */
+    @WithDefault("30s")
+    Duration clockSkew();
+}

@@ -1,0 +1,19 @@
+package org.vmemperor.common.security;
+
+/** Claim names of the session token, shared by the signer (access-service) and every verifier. */
+public final class TokenClaims {
+
+    /** Display name. */
+    public static final String NAME = "name";
+    /** Login name. */
+    public static final String USERNAME = "preferred_username";
+    /** Group principal ids ({@code groups/<id>}). */
+    public static final String GROUPS = "groups";
+    /** Administrator flag. */
+    public static final String ADMIN = "admin";
+    /** The only signature algorithm issued and accepted. */
+    public static final String ALGORITHM = "RS256";
+
+    private TokenClaims() {
+    }
+}

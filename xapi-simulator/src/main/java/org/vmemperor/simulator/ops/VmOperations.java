@@ -50,12 +50,12 @@ public final class VmOperations {
 
     public void register(MethodRegistry methods) {
         methods.action("VM.create", 1, (ctx, p) -> create(p.map(0)));
-        methods.action("VM.start", 2, (ctx, p) -> {
+        methods.action("VM.start", 3, (ctx, p) -> {
             check(ctx, p.str(0), "start", "Halted");
             power.boot(p.str(0), p.bool(1, false));
             return null;
         });
-        methods.action("VM.start_on", 3, (ctx, p) -> {
+        methods.action("VM.start_on", 4, (ctx, p) -> {
             check(ctx, p.str(0), "start_on", "Halted");
             store.live("host", p.str(1));
             power.boot(p.str(0), p.bool(2, false));
@@ -89,7 +89,7 @@ public final class VmOperations {
             power.halt(p.str(0), "Suspended");
             return null;
         });
-        methods.action("VM.resume", 2, (ctx, p) -> {
+        methods.action("VM.resume", 3, (ctx, p) -> {
             check(ctx, p.str(0), "resume", "Suspended");
             power.boot(p.str(0), p.bool(1, false));
             return null;

@@ -64,8 +64,10 @@ public final class Installer implements BootListener {
     @Override
     public boolean booted(String vm) {
         int boot = generation.merge(vm, 1, Integer::sum);
-        boolean installerBoot = "eliloader".equals(store.str("VM", vm, "PV_bootloader"))
-                || store.map("VM", vm, "other_config").containsKey("install-repository");
+        String bootloader = store.str("VM", vm, "PV_bootloader");
+        // once installed the VM boots through pygrub, even though install-repository stays in other_config
+        boolean installerBoot = "eliloader".equals(bootloader) || (!"pygrub".equals(bootloader)
+                && store.map("VM", vm, "other_config").containsKey("install-repository"));
         Matcher answerFile = ANSWER_FILE.matcher(store.str("VM", vm, "PV_args"));
         if (!installerBoot || !answerFile.find()) {
             return false;

@@ -1,0 +1,85 @@
+package org.vmemperor.access.service;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.RevocationList;
+import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.security.VerifiedToken;
+import org.vmemperor.common.xenapi.XenApi;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.credential.PasswordCredential;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+
+/** Logging in (local/LDAP realms or the pool), and logging out. Every outcome is audited and throttled. */
+@ApplicationScoped
+public class LoginService {
+
+    private final IdentityProviderManager identities;
+    private final XenApi xenApi;
+    private final TokenSigner signer;
+    private final RevocationList revocations;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+
+    public LoginService(IdentityProviderManager identities, XenApi xenApi, TokenSigner signer,
+            RevocationList revocations, LoginThrottle throttle, AuditLog audit) {
+        this.identities = identities;
+        this.xenApi = xenApi;
+        this.signer = signer;
+        this.revocations = revocations;
+        this.throttle = throttle;
+        this.audit = audit;
+    }
+
+    /** /login: the realms of {@link ChainedIdentityProvider}. */
+    public TokenSigner.SignedToken login(String username, String password, String address) {
+        throttle.check(username, address);
+        SecurityIdentity identity;
+        try {
+            identity = identities.authenticateBlocking(new UsernamePasswordAuthenticationRequest(username,
+                    new PasswordCredential(password.toCharArray())));
+        } catch (AuthenticationFailedException e) {
+            return failed("login", username, address);
+        }
+        UserPrincipal principal = identity.getAttribute(ChainedIdentityProvider.PRINCIPAL_ATTRIBUTE);
+        return succeeded("login", principal, address);
+    }
+
+    /**
+     * /adminauth: whoever the pool accepts ({@code session.login_with_password}) administers VMEmperor. The id
+     * {@code users/xen:<username>} is stable across logins and cannot collide with the other realms.
+     */
+    public TokenSigner.SignedToken adminLogin(String username, String password, String address) {
+        throttle.check(username, address);
+        if (!xenApi.checkCredentials(username, password)) {
+            return failed("adminauth", username, address);
+        }
+        UserPrincipal principal = new UserPrincipal(UserPrincipal.USER_PREFIX + Realms.POOL + username, username,
+                username, List.of(), true);
+        return succeeded("adminauth", principal, address);
+    }
+
+    /** Revokes the caller's token for every replica of every service. */
+    public void logout(VerifiedToken token, String address) {
+        revocations.revoke(token.tokenId(), token.expiresAt());
+        audit.record(token.principal().id(), "logout", null, null, address, true);
+    }
+
+    private TokenSigner.SignedToken succeeded(String action, UserPrincipal principal, String address) {
+        throttle.recordSuccess(principal.username());
+        audit.record(principal.id(), action, null, null, address, true);
+        return signer.sign(principal);
+    }
+
+    private TokenSigner.SignedToken failed(String action, String username, String address) {
+        throttle.recordFailure(username, address);
+        audit.record(username, action, null, "wrong credentials", address, false);
+        throw ApiException.wrongCredentials();
+    }
+}

@@ -1,0 +1,62 @@
+package org.vmemperor.access.testing;
+
+import java.util.Map;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A real LDAP server in memory on a free port: users alice (in group ops), bob, and carol (who also exists in the
+ * local realm in {@code LdapLoginTest}), under dc=example,dc=org.
+ */
+public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ALICE_PASSWORD = "alice-ldap-pw";
+    public static final String BOB_PASSWORD = "bob-ldap-pw";
+    public static final String CAROL_LDAP_PASSWORD = "carol-ldap-pw";
+
+    private InMemoryDirectoryServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=org");
+            config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
+            config.addAdditionalBindCredentials("cn=admin,dc=example,dc=org", "admin-pw");
+            server = new InMemoryDirectoryServer(config);
+            server.add("dn: dc=example,dc=org", "objectClass: top", "objectClass: domain", "dc: example");
+            server.add("dn: ou=users,dc=example,dc=org", "objectClass: organizationalUnit", "ou: users");
+            server.add("dn: ou=groups,dc=example,dc=org", "objectClass: organizationalUnit", "ou: groups");
+            addUser("alice", "Alice Liddell", ALICE_PASSWORD);
+            addUser("bob", "Bob Builder", BOB_PASSWORD);
+            addUser("carol", "Carol from LDAP", CAROL_LDAP_PASSWORD);
+            server.add("dn: cn=ops,ou=groups,dc=example,dc=org", "objectClass: groupOfNames", "cn: ops",
+                    "member: uid=alice,ou=users,dc=example,dc=org");
+            server.startListening();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the LDAP test server", e);
+        }
+        return Map.of(
+                "vmemperor.access.ldap.enabled", "true",
+                "vmemperor.access.ldap.group-base-dn", "ou=groups,dc=example,dc=org",
+                "quarkus.security.ldap.dir-context.url", "ldap://127.0.0.1:" + server.getListenPort(),
+                "quarkus.security.ldap.dir-context.principal", "cn=admin,dc=example,dc=org",
+                "quarkus.security.ldap.dir-context.password", "admin-pw",
+                "quarkus.security.ldap.identity-mapping.search-base-dn", "ou=users,dc=example,dc=org");
+    }
+
+    private void addUser(String uid, String name, String password) throws Exception {
+        server.add("dn: uid=" + uid + ",ou=users,dc=example,dc=org", "objectClass: inetOrgPerson", "uid: " + uid,
+                "cn: " + name, "sn: " + uid, "userPassword: " + password);
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.shutDown(true);
+        }
+    }
+}

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
 import org.vmemperor.common.security.UserPrincipal;
 import org.wildfly.security.auth.server.RealmUnavailableException;
 import org.wildfly.security.auth.server.SecurityDomain;
@@ -37,6 +38,7 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
     /** The {@link SecurityIdentity} attribute carrying the {@link UserPrincipal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "vmemperor.principal";
 
+    private static final Logger LOG = Logger.getLogger(ChainedIdentityProvider.class);
     private static final String UNKNOWN_USER_HASH = BcryptUtil.bcryptHash("no such user");
 
     private final DirectoryService directory;
@@ -92,33 +94,36 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
                 false));
     }
 
-    /** No local account: Quarkus' LDAP realm (its security domain) checks the password by binding as the user. */
+    /**
+     * No local account: the LDAP realm decides. Quarkus' LDAP realm (its security domain) checks the password when it
+     * is set up; otherwise the directory itself is asked by binding as the user.
+     */
     private SecurityIdentity checkLdap(String username, String password) {
-        // looked up at use: the domain is set up by the LDAP extension at runtime init, after bean discovery
-        SecurityDomain domain = ldapRealm.getDomain();
-        if (domain == null) {
-            throw new AuthenticationFailedException("the LDAP realm is not set up");
-        }
-        try {
-            domain.authenticate(username, new PasswordGuessEvidence(password.toCharArray()));
-        } catch (RealmUnavailableException e) {
-            throw new AuthenticationFailedException("the LDAP directory is unavailable", e);
-        } catch (SecurityException e) {
-            throw new AuthenticationFailedException();
-        }
-        return ldapIdentity(username);
-    }
-
-    private SecurityIdentity ldapIdentity(String username) {
         Optional<LdapDirectory.LdapUser> user = ldap.user(username);
         if (user.isEmpty()) {
-            // bound successfully but outside the configured user filter: not one of ours
+            return rejectUnknown(password);
+        }
+        SecurityDomain domain = ldapRealm.getDomain();
+        if (domain != null) {
+            try {
+                domain.authenticate(username, new PasswordGuessEvidence(password.toCharArray()));
+            } catch (RealmUnavailableException e) {
+                LOG.warnf("LDAP login refused: the directory is unavailable: %s", e.getMessage());
+                throw new AuthenticationFailedException("the LDAP directory is unavailable", e);
+            } catch (SecurityException e) {
+                throw new AuthenticationFailedException();
+            }
+        } else if (!ldap.checkPassword(user.get().dn(), password)) {
             throw new AuthenticationFailedException();
         }
-        List<String> groups = ldap.groupsOf(user.get().dn()).stream()
+        return ldapIdentity(user.get());
+    }
+
+    private SecurityIdentity ldapIdentity(LdapDirectory.LdapUser user) {
+        List<String> groups = ldap.groupsOf(user.dn()).stream()
                 .map(name -> UserPrincipal.GROUP_PREFIX + Realms.LDAP + name).toList();
-        return identity(new UserPrincipal(UserPrincipal.USER_PREFIX + Realms.LDAP + user.get().username(),
-                user.get().name(), user.get().username(), groups, false));
+        return identity(new UserPrincipal(UserPrincipal.USER_PREFIX + Realms.LDAP + user.username(), user.name(),
+                user.username(), groups, false));
     }
 
     private static SecurityIdentity identity(UserPrincipal principal) {

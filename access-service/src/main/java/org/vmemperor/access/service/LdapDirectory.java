@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 
+import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -67,6 +68,29 @@ public class LdapDirectory {
     public Optional<LdapUser> user(String username) {
         String filter = "(&" + config.userFilter() + "(" + rdnIdentifier + "={0}))";
         return searchUsers(filter, new Object[] { username }).stream().findFirst();
+    }
+
+    /**
+     * Whether {@code password} is the user's: binds as the user. An empty password is refused here, as many servers
+     * treat a simple bind without password as an anonymous bind that "succeeds".
+     */
+    public boolean checkPassword(String userDn, String password) {
+        if (password.isEmpty()) {
+            return false;
+        }
+        Hashtable<String, String> environment = environment();
+        environment.put(Context.SECURITY_AUTHENTICATION, "simple");
+        environment.put(Context.SECURITY_PRINCIPAL, userDn);
+        environment.put(Context.SECURITY_CREDENTIALS, password);
+        try {
+            new InitialDirContext(environment).close();
+            return true;
+        } catch (AuthenticationException e) {
+            return false;
+        } catch (NamingException e) {
+            LOG.warnf("LDAP bind failed: %s", e.getMessage());
+            throw ApiException.unavailable("the LDAP directory is unavailable", 5);
+        }
     }
 
     /** All group names. */

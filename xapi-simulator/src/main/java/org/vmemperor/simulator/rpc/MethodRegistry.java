@@ -40,6 +40,7 @@ public final class MethodRegistry {
     public List<String> names() {
         List<String> names = new ArrayList<>(methods.keySet());
         methods.values().stream().filter(MethodSpec::asyncable).forEach(spec -> names.add("Async." + spec.name()));
+        names.add(Dispatcher.LIST_METHODS);
         names.sort(String::compareTo);
         return names;
     }

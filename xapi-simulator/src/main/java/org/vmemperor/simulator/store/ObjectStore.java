@@ -163,32 +163,53 @@ public final class ObjectStore {
         changes.forEach((field, value) -> set(cls, ref, field, value));
     }
 
+    // the collection helpers change the live list or map in place: copying it per change would make building
+    // a 10,000-VM pool quadratic (SR.VDIs, host.resident_VMs, network.VIFs grow by one per VM)
+
     public synchronized void addToList(String cls, String ref, String field, String item) {
-        List<String> list = refList(cls, ref, field);
+        List<Object> list = liveList(cls, ref, field);
         if (!list.contains(item)) {
             list.add(item);
-            set(cls, ref, field, list);
+            changed(cls, ref);
         }
     }
 
     public synchronized void removeFromList(String cls, String ref, String field, String item) {
-        List<String> list = refList(cls, ref, field);
-        if (list.remove(item)) {
-            set(cls, ref, field, list);
+        if (liveList(cls, ref, field).remove(item)) {
+            changed(cls, ref);
         }
     }
 
     public synchronized void putInMap(String cls, String ref, String field, String key, Object value) {
-        Map<String, Object> map = map(cls, ref, field);
-        map.put(key, value);
-        set(cls, ref, field, map);
+        Object normalised = ClassSchema.normalise(value);
+        Object previous = liveMap(cls, ref, field).put(key, normalised);
+        if (!normalised.equals(previous)) {
+            changed(cls, ref);
+        }
     }
 
     public synchronized void removeFromMap(String cls, String ref, String field, String key) {
-        Map<String, Object> map = map(cls, ref, field);
-        if (map.remove(key) != null) {
-            set(cls, ref, field, map);
+        if (liveMap(cls, ref, field).remove(key) != null) {
+            changed(cls, ref);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> liveList(String cls, String ref, String field) {
+        Map<String, Object> record = live(cls, ref);
+        if (!(record.get(field) instanceof List<?>)) {
+            throw new IllegalArgumentException(cls + "." + field + " is not a set");
+        }
+        return (List<Object>) record.get(field);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> liveMap(String cls, String ref, String field) {
+        Map<String, Object> record = live(cls, ref);
+        if (!(record.get(field) instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(cls + "." + field + " is not a map");
+        }
+        return (Map<String, Object>) record.get(field);
     }
 
     public synchronized void destroy(String cls, String ref) {

@@ -10,10 +10,10 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
-import org.vmemperor.access.service.TokenSigner;
 import org.vmemperor.access.testing.LdapTestResource;
 import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.PoolTestResource;
 
 import io.quarkus.test.common.WithTestResource;

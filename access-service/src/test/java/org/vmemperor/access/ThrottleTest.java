@@ -15,11 +15,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.vmemperor.access.service.LoginThrottle;
-import org.vmemperor.access.service.TokenSigner;
 import org.vmemperor.access.testing.LdapTestResource;
 import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
 import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.PoolTestResource;
 
 import io.quarkus.test.common.WithTestResource;

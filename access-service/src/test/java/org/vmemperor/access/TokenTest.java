@@ -17,13 +17,13 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
-import org.vmemperor.access.service.TokenSigner;
 import org.vmemperor.access.testing.LdapTestResource;
 import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
 import org.vmemperor.common.security.KeyMaterial;
 import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.SecurityConfig;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.testing.PoolTestResource;

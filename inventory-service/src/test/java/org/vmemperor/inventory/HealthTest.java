@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
-
 import org.vmemperor.common.testing.DatabaseTestResource;
 
 import io.quarkus.test.common.WithTestResource;

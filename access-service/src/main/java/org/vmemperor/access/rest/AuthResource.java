@@ -12,11 +12,11 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.vmemperor.access.service.LoginService;
-import org.vmemperor.access.service.TokenSigner;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.common.security.PublicRoute;
 import org.vmemperor.common.security.SecurityConfig;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.RevocationList;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.common.xenapi.XenApi;

@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import java.util.List;
 import java.util.Map;
 
-import org.vmemperor.access.service.TokenSigner;
+import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
 
 import io.restassured.http.ContentType;

@@ -63,10 +63,6 @@ class XenObjectCacheTest {
             clone.setNameDescription(pool.connection, "changed twice");
             Network.Record net = new Network.Record();
             net.nameLabel = "cache-test network";
-            net.nameDescription = "";
-            net.otherConfig = new HashMap<>();
-            net.MTU = 1500L;
-            net.tags = new java.util.LinkedHashSet<>();
             Network network = Network.create(pool.connection, net);
             String cloneUuid = clone.getUuid(pool.connection);
             String networkUuid = network.getUuid(pool.connection);

@@ -1,4 +1,4 @@
-package org.vmemperor.access.service;
+package org.vmemperor.common.security;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -9,10 +9,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
-import org.vmemperor.common.security.KeyMaterial;
-import org.vmemperor.common.security.SecurityConfig;
-import org.vmemperor.common.security.TokenClaims;
-import org.vmemperor.common.security.UserPrincipal;
 
 /** Signs session tokens (RS256) with the private key; every service verifies them with the public key. */
 @ApplicationScoped

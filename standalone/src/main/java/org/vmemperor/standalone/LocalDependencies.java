@@ -1,0 +1,73 @@
+package org.vmemperor.standalone;
+
+import java.nio.file.Path;
+
+import org.jboss.logging.Logger;
+import org.vmemperor.common.db.EmbeddedDatabase;
+import org.vmemperor.simulator.XapiSimulator;
+
+/**
+ * The simulator and the embedded PostgreSQL the standalone starts when it was not given a pool or a database. Their
+ * addresses reach Quarkus as system properties, which outrank every application.properties.
+ */
+final class LocalDependencies implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalDependencies.class);
+
+    private final XapiSimulator simulator;
+    private final EmbeddedDatabase database;
+
+    private LocalDependencies(XapiSimulator simulator, EmbeddedDatabase database) {
+        this.simulator = simulator;
+        this.database = database;
+    }
+
+    static LocalDependencies none() {
+        return new LocalDependencies(null, null);
+    }
+
+    static LocalDependencies startMissing(StandaloneSettings settings) {
+        XapiSimulator simulator = null;
+        EmbeddedDatabase database = null;
+        if (settings.poolUrl().isPresent()) {
+            LOG.infof("Pool: %s", settings.poolUrl().get());
+        } else {
+            simulator = XapiSimulator.builder()
+                    .port(settings.simulatorPort())
+                    .rootPassword(settings.poolPassword())
+                    .demoVms(settings.simulatorVms())
+                    .installSeconds(settings.simulatorInstallSeconds())
+                    .stateFile(settings.dataDirectory().resolve("simulator-state.json"))
+                    .build();
+            simulator.start();
+            System.setProperty("vmemperor.xenapi.url", simulator.url());
+            System.setProperty("vmemperor.xenapi.username", "root");
+            System.setProperty("vmemperor.xenapi.password", settings.poolPassword());
+            LOG.infof("Pool: no vmemperor.xenapi.url given, started the XenAPI simulator at %s (user root, state in %s)",
+                    simulator.url(), settings.dataDirectory().resolve("simulator-state.json"));
+        }
+        if (settings.databaseUrl().isPresent()) {
+            LOG.infof("Database: %s", settings.databaseUrl().get());
+        } else {
+            Path pgData = settings.dataDirectory().resolve("postgres");
+            database = EmbeddedDatabase.start(pgData);
+            System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
+            System.setProperty("quarkus.datasource.username", database.username());
+            System.setProperty("quarkus.datasource.password", database.password());
+            LOG.infof("Database: no DB_URL given, started an embedded PostgreSQL at %s with data in %s",
+                    database.jdbcUrl(), pgData);
+        }
+        return new LocalDependencies(simulator, database);
+    }
+
+    /** Stops both (the simulator saves its state); safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (simulator != null) {
+            simulator.stop();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.vmemperor.common.task;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A task row as services read it ({@link TaskService#find}). */
+public record TaskInfo(String id, String kind, TaskShape shape, String creator, String state, double progress,
+        String message, String objectUuid, String xenapiRef, Instant created, Instant finished, List<String> errorInfo,
+        String result, Integer returncode) {
+
+    public boolean isFinished() {
+        return finished != null;
+    }
+}

@@ -1,0 +1,346 @@
+package org.vmemperor.common.task;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.xenapi.XenClass;
+import org.vmemperor.common.xenapi.XenObject;
+import org.vmemperor.common.xenapi.XenObjectCache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Every asynchronous operation of every service is a row in PostgreSQL, written here. Ids are random UUIDs, never the
+ * XenAPI task ref: refs die with {@code task.destroy} and would let one user guess another's tasks. Each method
+ * commits its own transaction, so a row exists before its id is answered and any replica can read it at once.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    private static final Logger LOG = Logger.getLogger(TaskService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SPEC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    public static final String PENDING = "pending";
+    public static final String SUCCESS = "success";
+    public static final String FAILURE = "failure";
+    public static final String CANCELLED = "cancelled";
+
+    private final XenObjectCache cache;
+
+    public TaskService(XenObjectCache cache) {
+        this.cache = cache;
+    }
+
+    /**
+     * Starts tracking a XenAPI task (the ref an {@code Async.*} call answered) and returns the task id to answer the
+     * client with. The row is committed before this returns; its outcome is recorded from the cache's task events
+     * (or by the reconciler) and the XenAPI task is destroyed afterwards.
+     */
+    @Transactional
+    public String trackXenTask(String kind, String creator, String xenTaskRef, String objectUuid) {
+        TaskEntity task = newRow(kind, TaskShape.STANDARD, creator, objectUuid, PENDING);
+        task.xenapiRef = xenTaskRef;
+        task.persist();
+        // the task may have ended before the row existed (its event then found nothing to update)
+        if (cache.isReady()) {
+            cache.byRef(XenClass.TASK, xenTaskRef).filter(XenTaskTracker::isFinished)
+                    .ifPresent(xenTask -> applyXenOutcome(task, xenTask));
+        }
+        return task.id;
+    }
+
+    /** A task that is already done when created, e.g. starting a VM that already runs. */
+    @Transactional
+    public String completedTask(String kind, String creator, String objectUuid) {
+        TaskEntity task = newRow(kind, TaskShape.STANDARD, creator, objectUuid, SUCCESS);
+        task.progress = 1.0;
+        task.finished = task.created;
+        task.persist();
+        return task.id;
+    }
+
+    /**
+     * A task not backed by one XenAPI task (createvm, playbooks, multi-step operations), in state {@code pending};
+     * its shape follows the kind ({@link TaskShape#forKind}). Move it on with {@link #update} and {@link #finish}.
+     */
+    @Transactional
+    public String createTask(String kind, String creator, String objectUuid) {
+        return createTask(kind, TaskShape.forKind(kind), creator, objectUuid);
+    }
+
+    @Transactional
+    public String createTask(String kind, TaskShape shape, String creator, String objectUuid) {
+        TaskEntity task = newRow(kind, shape, creator, objectUuid, PENDING);
+        task.persist();
+        return task.id;
+    }
+
+    /** Moves an unfinished task on; {@code null} arguments leave the column as it is. */
+    @Transactional
+    public void update(String id, String state, Double progress, String message) {
+        TaskEntity task = require(id);
+        if (state != null) {
+            task.state = state;
+        }
+        if (progress != null) {
+            task.progress = clamp(progress);
+        }
+        if (message != null) {
+            task.message = message;
+        }
+        task.updated = Instant.now();
+    }
+
+    /** Records the object the task is about once it exists (createvm: the new VM's uuid). */
+    @Transactional
+    public void setObjectUuid(String id, String objectUuid) {
+        TaskEntity task = require(id);
+        task.objectUuid = objectUuid;
+        task.updated = Instant.now();
+    }
+
+    /** Ends a task in {@code state} (success, installed, failed, ...): progress 1, finished now. */
+    @Transactional
+    public void finish(String id, String state, String message) {
+        TaskEntity task = require(id);
+        task.state = state;
+        if (message != null) {
+            task.message = message;
+        }
+        task.progress = 1.0;
+        task.finished = Instant.now();
+        task.updated = task.finished;
+    }
+
+    /** Ends a task as failed with XenAPI-style {@code error_info} ([CODE, params...]). */
+    @Transactional
+    public void fail(String id, String state, List<String> errorInfo, String message) {
+        TaskEntity task = require(id);
+        task.state = state == null ? FAILURE : state;
+        task.errorInfo = toJson(errorInfo);
+        if (message != null) {
+            task.message = message;
+        }
+        task.progress = 1.0;
+        task.finished = Instant.now();
+        task.updated = task.finished;
+    }
+
+    /** Ends a playbook run with its return code (0 = success). */
+    @Transactional
+    public void finishPlaybook(String id, int returncode, String message) {
+        TaskEntity task = require(id);
+        task.returncode = returncode;
+        task.state = returncode == 0 ? SUCCESS : FAILURE;
+        if (message != null) {
+            task.message = message;
+        }
+        task.progress = 1.0;
+        task.finished = Instant.now();
+        task.updated = task.finished;
+    }
+
+    /** The row, for services that need more than the status view. */
+    @Transactional
+    public Optional<TaskInfo> find(String id) {
+        return Optional.ofNullable(id).map(key -> TaskEntity.<TaskEntity> findById(key)).map(TaskService::info);
+    }
+
+    /**
+     * The /taskstatus answer for {@code caller}: empty for an unknown id and for someone else's task alike, so ids
+     * cannot be probed. Administrators see every task.
+     */
+    @Transactional
+    public Optional<TaskStatusView> status(String id, UserPrincipal caller) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        TaskEntity task = TaskEntity.findById(id);
+        if (task == null || !(caller.admin() || caller.id().equals(task.creator))) {
+            return Optional.empty();
+        }
+        if (task.finished == null && task.xenapiRef != null && cache.isReady()) {
+            Optional<XenObject> live = cache.byRef(XenClass.TASK, task.xenapiRef);
+            if (live.isPresent()) {
+                if (XenTaskTracker.isFinished(live.get())) {
+                    applyXenOutcome(task, live.get());
+                } else {
+                    // fresher than the row: progress is not written for every event
+                    task.progress = clamp(live.get().decimal("progress"));
+                }
+            }
+        }
+        return Optional.of(view(task));
+    }
+
+    // --- used by XenTaskTracker ---
+
+    /** Records a finished XenAPI task on every unfinished row that tracks it; answers whether one was updated. */
+    @Transactional
+    boolean recordXenOutcome(XenObject xenTask) {
+        List<TaskEntity> rows = TaskEntity.list("xenapiRef = ?1 and finished is null", xenTask.ref());
+        rows.forEach(row -> applyXenOutcome(row, xenTask));
+        return !rows.isEmpty();
+    }
+
+    /** Whether some finished row tracks this XenAPI task and it is not destroyed yet: only then may we destroy it. */
+    @Transactional
+    boolean awaitsDestroy(String xenTaskRef) {
+        return TaskEntity.count("xenapiRef = ?1 and finished is not null and xenapiDestroyed = false", xenTaskRef) > 0;
+    }
+
+    @Transactional
+    void markDestroyed(String xenTaskRef) {
+        TaskEntity.update("xenapiDestroyed = true where xenapiRef = ?1", xenTaskRef);
+    }
+
+    @Transactional
+    List<String> unfinishedXenRefs() {
+        return TaskEntity.<TaskEntity> list("xenapiRef is not null and finished is null").stream()
+                .map(task -> task.xenapiRef).distinct().toList();
+    }
+
+    @Transactional
+    Optional<Instant> firstTracked(String xenTaskRef) {
+        return TaskEntity.<TaskEntity> find("xenapiRef = ?1 order by created", xenTaskRef).firstResultOptional()
+                .map(task -> task.created);
+    }
+
+    @Transactional
+    List<String> finishedUndestroyedXenRefs() {
+        return TaskEntity.<TaskEntity> list("xenapiRef is not null and finished is not null and xenapiDestroyed = false")
+                .stream().map(task -> task.xenapiRef).distinct().toList();
+    }
+
+    /** The pool forgot a task we still track (destroyed by someone else before we saw its end). */
+    @Transactional
+    void markLost(String xenTaskRef) {
+        for (TaskEntity task : TaskEntity.<TaskEntity> list("xenapiRef = ?1 and finished is null", xenTaskRef)) {
+            task.state = FAILURE;
+            task.progress = 1.0;
+            task.finished = Instant.now();
+            task.updated = task.finished;
+            task.errorInfo = toJson(List.of("TASK_LOST", xenTaskRef));
+            task.xenapiDestroyed = true;
+        }
+    }
+
+    @Transactional
+    long purgeFinishedBefore(Instant cutoff) {
+        return TaskEntity.delete("finished is not null and finished < ?1", cutoff);
+    }
+
+    // --- mapping ---
+
+    private static void applyXenOutcome(TaskEntity task, XenObject xenTask) {
+        String status = xenTask.string("status");
+        task.state = switch (status) {
+            case "success" -> SUCCESS;
+            case "cancelled" -> CANCELLED;
+            default -> FAILURE;
+        };
+        task.progress = 1.0;
+        Instant finished = xenTask.time("finished");
+        task.finished = finished.equals(Instant.EPOCH) ? Instant.now() : finished;
+        task.updated = Instant.now();
+        List<String> errorInfo = xenTask.strings("error_info");
+        task.errorInfo = errorInfo.isEmpty() ? null : toJson(errorInfo);
+        String result = xenTask.string("result");
+        task.result = result.isEmpty() ? null : result;
+        LOG.debugf("Task %s (%s) ended: %s", task.id, task.kind, task.state);
+    }
+
+    private static TaskEntity newRow(String kind, TaskShape shape, String creator, String objectUuid, String state) {
+        if (kind == null || kind.isBlank() || creator == null || creator.isBlank()) {
+            throw new IllegalArgumentException("a task needs a kind and a creator");
+        }
+        TaskEntity task = new TaskEntity();
+        task.id = UUID.randomUUID().toString();
+        task.kind = kind;
+        task.shape = shape.dbValue();
+        task.creator = creator;
+        task.objectUuid = objectUuid;
+        task.state = state;
+        task.progress = 0.0;
+        // PostgreSQL keeps microseconds: truncate so what we answer equals what another replica reads back
+        task.created = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        task.updated = task.created;
+        return task;
+    }
+
+    private static TaskEntity require(String id) {
+        TaskEntity task = id == null ? null : TaskEntity.findById(id);
+        if (task == null) {
+            throw new IllegalArgumentException("no task " + id);
+        }
+        return task;
+    }
+
+    static TaskStatusView view(TaskEntity task) {
+        return switch (TaskShape.fromDb(task.shape)) {
+            case INSTALLATION -> new TaskStatusView.Installation(task.objectUuid, task.state, task.message);
+            case PLAYBOOK -> new TaskStatusView.Playbook(task.returncode, task.state, task.message);
+            case STANDARD -> {
+                boolean done = task.finished != null;
+                String status = !done ? PENDING : SUCCESS.equals(task.state) ? SUCCESS : FAILURE;
+                List<String> errorInfo = fromJson(task.errorInfo);
+                if (done && CANCELLED.equals(task.state) && errorInfo == null) {
+                    errorInfo = List.of("CANCELLED");
+                }
+                yield new TaskStatusView.Standard(format(task.created), status, done ? 1.0 : task.progress,
+                        done ? format(task.finished) : null, FAILURE.equals(status) ? errorInfo : null);
+            }
+        };
+    }
+
+    private static TaskInfo info(TaskEntity task) {
+        return new TaskInfo(task.id, task.kind, TaskShape.fromDb(task.shape), task.creator, task.state, task.progress,
+                task.message, task.objectUuid, task.xenapiRef, task.created, task.finished, fromJson(task.errorInfo),
+                task.result, task.returncode);
+    }
+
+    private static String format(Instant time) {
+        return time == null ? null : SPEC_TIME.format(time);
+    }
+
+    private static double clamp(double progress) {
+        return Math.max(0.0, Math.min(1.0, progress));
+    }
+
+    private static String toJson(List<String> list) {
+        if (list == null) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> fromJson(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<List<String>>() {
+            });
+        } catch (JsonProcessingException e) {
+            return List.of(json);
+        }
+    }
+}

@@ -69,4 +69,16 @@ public class XenApi {
             }
         }
     }
+
+    // --- inventory-service writes ---
+
+    /**
+     * Starts {@code Async.VDI.destroy} and answers the XenAPI task's ref; the outcome (VDI_IN_USE for a disk in use, for
+     * one) is the task's. Takes the ref from the cache, which saves a {@code get_by_uuid} round trip.
+     *
+     * @throws XenApiFailure when the pool refuses to start the task (an unknown ref: HANDLE_INVALID)
+     */
+    public String destroyVdiAsync(String vdiRef) {
+        return session.call(connection -> Types.toVDI(vdiRef).destroyAsync(connection).toWireString());
+    }
 }

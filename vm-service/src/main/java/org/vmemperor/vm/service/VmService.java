@@ -1,0 +1,140 @@
+package org.vmemperor.vm.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.vmemperor.common.access.AccessRights;
+import org.vmemperor.common.access.Action;
+import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.view.InventoryViews;
+import org.vmemperor.common.view.VmRecord;
+import org.vmemperor.common.view.VmViews;
+import org.vmemperor.common.xenapi.PoolUnavailableException;
+import org.vmemperor.common.xenapi.VmOperations;
+import org.vmemperor.common.xenapi.XenApiFailure;
+import org.vmemperor.common.xenapi.XenClass;
+import org.vmemperor.common.xenapi.XenObject;
+import org.vmemperor.common.xenapi.XenObjectCache;
+
+/** VM information (from the cache) and power operations (XenAPI tasks tracked as rows). */
+@ApplicationScoped
+public class VmService {
+
+    private static final Logger LOG = Logger.getLogger(VmService.class);
+
+    private final VmLookup lookup;
+    private final VmViews views;
+    private final XenObjectCache cache;
+    private final VmOperations operations;
+    private final TaskService tasks;
+    private final Workers workers;
+
+    public VmService(VmLookup lookup, VmViews views, XenObjectCache cache, VmOperations operations, TaskService tasks,
+            Workers workers) {
+        this.lookup = lookup;
+        this.views = views;
+        this.cache = cache;
+        this.operations = operations;
+        this.tasks = tasks;
+        this.workers = workers;
+    }
+
+    public VmRecord info(UserPrincipal user, String uuid) {
+        return views.record(lookup.vm(uuid, user, Action.LAUNCH));
+    }
+
+    public SortedMap<String, SortedMap<String, Object>> diskInfo(UserPrincipal user, String uuid) {
+        return views.diskInfo(lookup.vm(uuid, user, Action.LAUNCH));
+    }
+
+    public SortedMap<String, SortedMap<String, Object>> netInfo(UserPrincipal user, String uuid) {
+        return views.netInfo(lookup.vm(uuid, user, Action.LAUNCH));
+    }
+
+    /** Every VM the user holds any right on, as /vmlist records. */
+    public List<VmRecord> list(UserPrincipal user) {
+        return views.vms().stream().filter(vm -> AccessRights.canSee(user, InventoryViews.otherConfig(vm)))
+                .map(views::record).toList();
+    }
+
+    /**
+     * Starts ({@code enable}) or stops the VM. Asking for the state the VM is already in is not an error: the answer
+     * is a task that is already {@code success}, so clients poll it like any other.
+     */
+    public String startStop(UserPrincipal user, String uuid, boolean enable) {
+        XenObject vm = lookup.vm(uuid, user, Action.LAUNCH);
+        String state = vm.string("power_state");
+        if (enable) {
+            if ("Running".equals(state)) {
+                return tasks.completedTask("startvm", user.id(), uuid);
+            }
+            return tasks.trackXenTask("startvm", user.id(), operations.startAsync(vm.ref()), uuid);
+        }
+        if ("Halted".equals(state)) {
+            return tasks.completedTask("stopvm", user.id(), uuid);
+        }
+        return tasks.trackXenTask("stopvm", user.id(), operations.shutdownAsync(vm.ref()), uuid);
+    }
+
+    /** A reboot of a VM that is not running fails in the task (VM_BAD_POWER_STATE in error_info), as XenAPI says. */
+    public String reboot(UserPrincipal user, String uuid) {
+        XenObject vm = lookup.vm(uuid, user, Action.LAUNCH);
+        return tasks.trackXenTask("rebootvm", user.id(), operations.cleanRebootAsync(vm.ref()), uuid);
+    }
+
+    /**
+     * Destroys a halted VM. Its disks are kept unless {@code destroyDisks}, for which the caller needs {@code destroy}
+     * on every disk (checked before anything is destroyed). CD images are never destroyed.
+     */
+    public String destroy(UserPrincipal user, String uuid, boolean destroyDisks) {
+        XenObject vm = lookup.vm(uuid, user, Action.DESTROY);
+        String state = vm.string("power_state");
+        if (!"Halted".equals(state)) {
+            throw ApiException.xenApiRefused("the VM must be halted to be destroyed",
+                    List.of("VM_BAD_POWER_STATE", vm.ref(), "halted", state.toLowerCase(Locale.ROOT)));
+        }
+        if (!destroyDisks) {
+            return tasks.trackXenTask("destroyvm", user.id(), operations.destroyAsync(vm.ref()), uuid);
+        }
+        List<String> disks = new ArrayList<>();
+        for (XenObject vbd : views.devices(vm, "VBDs", XenClass.VBD)) {
+            if (!"Disk".equals(vbd.string("type"))) {
+                continue;
+            }
+            cache.byRef(XenClass.VDI, vbd.string("VDI")).ifPresent(vdi -> {
+                if (!AccessRights.check(user, InventoryViews.otherConfig(vdi), Action.DESTROY)) {
+                    throw ApiException.accessDenied("no 'destroy' right on disk " + vdi.uuid());
+                }
+                disks.add(vdi.ref());
+            });
+        }
+        String task = tasks.createTask("destroyvm", user.id(), uuid);
+        workers.run(() -> destroyWithDisks(task, vm.ref(), disks));
+        return task;
+    }
+
+    private void destroyWithDisks(String task, String vmRef, List<String> disks) {
+        try {
+            operations.destroy(vmRef);
+            tasks.update(task, null, 0.5, null);
+            for (String vdi : disks) {
+                operations.destroyVdi(vdi);
+            }
+            tasks.finish(task, TaskService.SUCCESS, null);
+        } catch (XenApiFailure failure) {
+            tasks.fail(task, TaskService.FAILURE, failure.errorDescription(), null);
+        } catch (PoolUnavailableException e) {
+            tasks.fail(task, TaskService.FAILURE, List.of("POOL_UNAVAILABLE", e.getMessage()), null);
+        } catch (RuntimeException e) {
+            LOG.error("destroying a VM with its disks failed", e);
+            tasks.fail(task, TaskService.FAILURE, List.of("INTERNAL_ERROR"), null);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.vmemperor.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.vmemperor.vm.testing.Users.as;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.vmemperor.common.access.AccessRightsWriter;
+import org.vmemperor.common.access.Action;
+import org.vmemperor.common.access.ObjectType;
+import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.testing.InjectSimulator;
+import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.simulator.XapiSimulator;
+import org.vmemperor.vm.testing.TestPool;
+import org.vmemperor.vm.testing.Users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The /vmlist WebSocket with a real client (java.net.http): initial records, changes, grants and revokes, auth. */
+@QuarkusTest
+@WithTestResource(PoolTestResource.class)
+class VmListSocketTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    TokenSigner signer;
+    @Inject
+    AccessRightsWriter rights;
+    @InjectSimulator
+    XapiSimulator simulator;
+    @TestHTTPResource("/vmlist")
+    URI httpUri;
+
+    Users users;
+    TestPool pool;
+
+    @BeforeEach
+    void setUp() {
+        users = new Users(signer, rights);
+        pool = new TestPool(simulator);
+    }
+
+    /** Collects every message and the close code of one socket. */
+    static final class Client implements WebSocket.Listener {
+        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    messages.add(JSON.readTree(partial.toString()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        List<JsonNode> ofType(String type) {
+            return messages.stream().filter(m -> type.equals(m.path("type").asText())).toList();
+        }
+
+        List<JsonNode> about(String uuid) {
+            return messages.stream().filter(m -> uuid.equals(m.path("uuid").asText())
+                    || uuid.equals(m.path("new_val").path("uuid").asText())
+                    || uuid.equals(m.path("old_val").path("uuid").asText())).toList();
+        }
+    }
+
+    private URI wsUri() {
+        return URI.create(httpUri.toString().replaceFirst("^http", "ws"));
+    }
+
+    private WebSocket connect(Client client, String header, String value) throws Exception {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (header != null) {
+            builder.header(header, value);
+        }
+        return builder.buildAsync(wsUri(), client).get(10, TimeUnit.SECONDS);
+    }
+
+    private String ownedVm(String user) {
+        String uuid = pool.newHaltedVm(user + "-vm");
+        users.grant(ObjectType.VM, uuid, user, Action.LAUNCH);
+        String token = users.token(user);
+        await().atMost(Duration.ofSeconds(10)).until(() -> as(token).body(Map.of("uuid", uuid)).post("/vminfo")
+                .then().extract().statusCode() == 200);
+        return uuid;
+    }
+
+    @Test
+    void initialRecordsThenAStartAsAChangeWithinASecond() throws Exception {
+        String uuid = ownedVm("wendy");
+        Client client = new Client();
+        WebSocket socket = connect(client, "Authorization", "Bearer " + users.token("wendy"));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("initial").size() == 1);
+            JsonNode initial = client.ofType("initial").get(0);
+            assertThat(initial.path("uuid").asText()).isEqualTo(uuid);
+            assertThat(initial.path("power_state").asText()).isEqualTo("Halted");
+            assertThat(initial.has("disks")).isTrue();
+            assertThat(initial.has("networks")).isTrue();
+            assertThat(initial.path("access").get(0).path("userid").asText()).isEqualTo("users/wendy");
+
+            String task = as(users.token("wendy")).body(Map.of("uuid", uuid, "enable", true)).post("/startstopvm")
+                    .then().statusCode(200).extract().path("task");
+            assertThat(task).isNotBlank();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> client.ofType("change").stream()
+                            .anyMatch(m -> "Running".equals(m.path("new_val").path("power_state").asText())
+                                    && "Halted".equals(m.path("old_val").path("power_state").asText())));
+            // nothing about VMs wendy cannot see
+            assertThat(client.about(uuid)).hasSameSizeAs(client.messages);
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
+    @Test
+    void grantMakesAVmAppearAndRevokeMakesItDisappear() throws Exception {
+        String uuid = ownedVm("xavier");
+        Client client = new Client();
+        // the session cookie works as well as the bearer token
+        WebSocket socket = connect(client, "Cookie", "vmemperor_session=" + users.token("yvonne"));
+        try {
+            // yvonne holds nothing yet: no initial record of xavier's VM
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> client.about(uuid).isEmpty());
+
+            users.grant(ObjectType.VM, uuid, "yvonne", Action.LAUNCH);
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("add").stream()
+                    .anyMatch(m -> uuid.equals(m.path("uuid").asText())));
+
+            users.revokeAll(ObjectType.VM, uuid, "yvonne");
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("remove").stream()
+                    .anyMatch(m -> uuid.equals(m.path("old_val").path("uuid").asText())));
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
+    @Test
+    void withoutASessionTheSocketIsClosedWith4401() throws Exception {
+        Client anonymous = new Client();
+        connect(anonymous, null, null);
+        assertThat(anonymous.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
+        assertThat(anonymous.messages).isEmpty();
+
+        Client forged = new Client();
+        connect(forged, "Authorization", "Bearer not-a-token");
+        assertThat(forged.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
+    }
+}

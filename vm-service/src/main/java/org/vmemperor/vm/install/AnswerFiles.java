@@ -9,12 +9,15 @@ import jakarta.inject.Inject;
 
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
+import io.quarkus.runtime.Startup;
 
 /**
  * Renders the preseed (Debian, Ubuntu) or kickstart (CentOS) file of an install from the Qute templates in
  * {@code templates/install/}. Templates get plain strings and booleans only, so they render the same in the
- * application and in a bare Qute engine (tests).
+ * application and in a bare Qute engine (tests). Created at start-up so that a missing or unusable SSH key is reported
+ * then, not at the first install.
  */
+@Startup
 @ApplicationScoped
 public class AnswerFiles {
 

@@ -12,10 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
@@ -68,6 +72,25 @@ class AutoinstallResourceTest {
 
         given().when().get("/autoinstall/" + token.token()).then().statusCode(404).body(emptyString());
         assertEquals(Optional.empty(), tokens.consume(token.token()));
+    }
+
+    @Test
+    void concurrentFetchesGetTheFileOnce() throws Exception {
+        IssuedToken token = tokens.issue("vm-5", "task-race", "raced file");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Optional<String>>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> tokens.consume(token.token())));
+            }
+            int served = 0;
+            for (Future<Optional<String>> result : results) {
+                served += result.get().isPresent() ? 1 : 0;
+            }
+            assertEquals(1, served);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

@@ -1,0 +1,60 @@
+package org.vmemperor.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.xenapi.XenObjectCache;
+import org.vmemperor.inventory.testing.Callers;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A logout happens in access-service; this service must reject the token within seconds. The revocation is written
+ * straight into the shared table, as another process's /logout would, so nothing in this JVM knows of it beforehand.
+ */
+@QuarkusTest
+@WithTestResource(PoolTestResource.class)
+class LogoutSeenHereTest {
+
+    @Inject
+    TokenSigner signer;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    XenObjectCache cache;
+
+    @Test
+    void tokenRevokedElsewhereIsRejectedWithinSeconds() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(cache::isReady);
+        TokenSigner.SignedToken token = signer.sign(Callers.user("leaving"));
+        given().auth().oauth2(token.token()).get("/isolist").then().statusCode(200);
+
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
+            insert.setString(1, token.tokenId());
+            insert.setTimestamp(2, Timestamp.from(token.expiresAt()));
+            insert.executeUpdate();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(
+                () -> given().auth().oauth2(token.token()).get("/isolist").then().statusCode(401)
+                        .body("message", is("not authorized")));
+    }
+}

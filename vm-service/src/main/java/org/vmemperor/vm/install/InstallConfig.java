@@ -33,6 +33,13 @@ public interface InstallConfig {
     Duration installTimeout();
 
     /**
+     * How often every replica scans the task table for installs in progress (and so picks them up after a restart);
+     * between scans the VMs' power changes from the event feed drive the watcher.
+     */
+    @WithDefault("10s")
+    Duration watchInterval();
+
+    /**
      * The SSH public key (one {@code authorized_keys} line, e.g. {@code ssh-ed25519 AAAA... ansible}) installed for root
      * in every unattended install, so that playbooks can reach the VM. Takes precedence over
      * {@link #sshPublicKeyFile()}.

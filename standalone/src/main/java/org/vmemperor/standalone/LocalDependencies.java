@@ -1,6 +1,7 @@
 package org.vmemperor.standalone;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.db.EmbeddedDatabase;
@@ -26,38 +27,63 @@ final class LocalDependencies implements AutoCloseable {
         return new LocalDependencies(null, null);
     }
 
+    /**
+     * Starts whichever of the two was not configured. The database starts on another thread while the simulator
+     * builds its pool: both take about a second (a first start also runs initdb), and the launch waits for the slower.
+     */
     static LocalDependencies startMissing(StandaloneSettings settings) {
+        CompletableFuture<EmbeddedDatabase> database = settings.databaseUrl().isPresent()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> startDatabase(settings));
+        settings.databaseUrl().ifPresent(url -> LOG.infof("Database: %s", url));
         XapiSimulator simulator = null;
-        EmbeddedDatabase database = null;
-        if (settings.poolUrl().isPresent()) {
-            LOG.infof("Pool: %s", settings.poolUrl().get());
-        } else {
-            simulator = XapiSimulator.builder()
-                    .port(settings.simulatorPort())
-                    .rootPassword(settings.poolPassword())
-                    .demoVms(settings.simulatorVms())
-                    .installSeconds(settings.simulatorInstallSeconds())
-                    .stateFile(settings.dataDirectory().resolve("simulator-state.json"))
-                    .build();
-            simulator.start();
-            System.setProperty("vmemperor.xenapi.url", simulator.url());
-            System.setProperty("vmemperor.xenapi.username", "root");
-            System.setProperty("vmemperor.xenapi.password", settings.poolPassword());
-            LOG.infof("Pool: no vmemperor.xenapi.url given, started the XenAPI simulator at %s (user root, state in %s)",
-                    simulator.url(), settings.dataDirectory().resolve("simulator-state.json"));
+        try {
+            if (settings.poolUrl().isPresent()) {
+                LOG.infof("Pool: %s", settings.poolUrl().get());
+            } else {
+                simulator = startSimulator(settings);
+            }
+            return new LocalDependencies(simulator, database.join());
+        } catch (RuntimeException e) {
+            if (simulator != null) {
+                simulator.stop();
+            }
+            database.thenAccept(db -> {
+                if (db != null) {
+                    db.close();
+                }
+            });
+            throw e;
         }
-        if (settings.databaseUrl().isPresent()) {
-            LOG.infof("Database: %s", settings.databaseUrl().get());
-        } else {
-            Path pgData = settings.dataDirectory().resolve("postgres");
-            database = EmbeddedDatabase.start(pgData);
-            System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", database.username());
-            System.setProperty("quarkus.datasource.password", database.password());
-            LOG.infof("Database: no DB_URL given, started an embedded PostgreSQL at %s with data in %s",
-                    database.jdbcUrl(), pgData);
-        }
-        return new LocalDependencies(simulator, database);
+    }
+
+    private static XapiSimulator startSimulator(StandaloneSettings settings) {
+        Path stateFile = settings.dataDirectory().resolve("simulator-state.json");
+        XapiSimulator simulator = XapiSimulator.builder()
+                .port(settings.simulatorPort())
+                .rootPassword(settings.poolPassword())
+                .demoVms(settings.simulatorVms())
+                .installSeconds(settings.simulatorInstallSeconds())
+                .stateFile(stateFile)
+                .build();
+        simulator.start();
+        System.setProperty("vmemperor.xenapi.url", simulator.url());
+        System.setProperty("vmemperor.xenapi.username", "root");
+        System.setProperty("vmemperor.xenapi.password", settings.poolPassword());
+        LOG.infof("Pool: no vmemperor.xenapi.url given, started the XenAPI simulator at %s (user root, state in %s)",
+                simulator.url(), stateFile);
+        return simulator;
+    }
+
+    private static EmbeddedDatabase startDatabase(StandaloneSettings settings) {
+        Path pgData = settings.dataDirectory().resolve("postgres");
+        EmbeddedDatabase database = EmbeddedDatabase.start(pgData);
+        System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
+        System.setProperty("quarkus.datasource.username", database.username());
+        System.setProperty("quarkus.datasource.password", database.password());
+        LOG.infof("Database: no DB_URL given, started an embedded PostgreSQL at %s with data in %s",
+                database.jdbcUrl(), pgData);
+        return database;
     }
 
     /** Stops both (the simulator saves its state); safe to call more than once. */

@@ -55,6 +55,7 @@ public class InstallWatcher {
     private static final Logger LOG = Logger.getLogger(InstallWatcher.class);
     private static final String AUTOINSTALL_PATH = "/autoinstall/";
     private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration EVENT_LAG = Duration.ofSeconds(5);
 
     private final XenObjectCache cache;
     private final TaskService tasks;
@@ -225,6 +226,11 @@ public class InstallWatcher {
         TaskInfo task = row.get();
         Optional<XenObject> found = Optional.ofNullable(task.objectUuid())
                 .flatMap(uuid -> cache.byUuid(XenClass.VM, uuid));
+        if (found.isEmpty() && task.objectUuid() != null) {
+            // the cache may not have seen a VM created a moment ago: give the event feed a moment before "gone"
+            cache.await(() -> cache.byUuid(XenClass.VM, task.objectUuid()).isPresent(), EVENT_LAG);
+            found = cache.byUuid(XenClass.VM, task.objectUuid());
+        }
         if (found.isEmpty()) {
             fail(taskId, List.of("VM_GONE", String.valueOf(task.objectUuid())), "the VM was destroyed during the install");
             return;

@@ -3,6 +3,7 @@ package org.vmemperor.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.vmemperor.vm.testing.Users.as;
 
 import java.time.Duration;
@@ -213,6 +214,11 @@ class CreateVmTest {
         Map<String, Object> iso = base("Other install media", "missing-args");
         as(alice).body(iso).post("/createvm").then().statusCode(400).body("message", containsString("'iso'"));
 
+        iso.put("iso", "00000000-0000-0000-0000-000000000000");
+        as(alice).body(iso).post("/createvm").then().statusCode(400).body("details[0]", is("UUID_INVALID"));
+        iso.put("iso", someDisk());
+        as(alice).body(iso).post("/createvm").then().statusCode(400).body("message", containsString("'iso'"));
+
         Map<String, Object> isoSr = base("Other install media", "missing-args");
         isoSr.put("iso", uuid("VDI", "debian-12.iso"));
         isoSr.put("storage", uuid("SR", "ISO library"));
@@ -239,6 +245,19 @@ class CreateVmTest {
         JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
         assertThat(done.getString("state")).isEqualTo("failed");
         assertThat(done.getString("message")).contains("provision the disk").contains("SR_FULL");
+    }
+
+    @Test
+    void aVmThatCannotStartFailsWithTheError() {
+        Map<String, Object> body = base("Other install media", "no-start");
+        body.put("iso", uuid("VDI", "debian-12.iso"));
+        simulator.faults().failNext("VM.start", "BOOTLOADER_FAILED", "OpaqueRef:x", "no kernel");
+        String task = create(alice, body);
+
+        JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
+        assertThat(done.getString("state")).isEqualTo("failed");
+        assertThat(done.getString("message")).contains("start the VM").contains("BOOTLOADER_FAILED");
+        assertThat(done.getString("uuid")).as("the half-built VM is kept for the user to see").isNotBlank();
     }
 
     // --- helpers ---
@@ -287,6 +306,13 @@ class CreateVmTest {
 
     private String uuid(String cls, String name) {
         return (String) simulator.pool().record(cls, simulator.pool().refByName(cls, name).orElseThrow()).get("uuid");
+    }
+
+    /** A disk VDI (not an ISO) of the demo pool. */
+    private String someDisk() {
+        String localStorage = simulator.pool().ref("SR", sr);
+        return simulator.pool().records("VDI").values().stream().filter(vdi -> localStorage.equals(vdi.get("SR")))
+                .map(vdi -> (String) vdi.get("uuid")).findFirst().orElseThrow();
     }
 
     private void assertNoVm(String name) {

@@ -32,7 +32,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
-/** An installer that never gets its file: failed after the (shortened) fetch timeout, its link withdrawn. */
+/**
+ * Installs that go wrong slowly, with shortened timeouts: an installer that never gets its file (failed after the fetch
+ * timeout, its link withdrawn) and one that never powers off (failed after the install timeout).
+ */
 @QuarkusTest
 @WithTestResource(PoolTestResource.class)
 @WithTestResource(PublicUrlResource.class)
@@ -42,7 +45,7 @@ class CreateVmTimeoutTest {
     public static class ShortFetchTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("vmemperor.install.fetch-timeout", "2s");
+            return Map.of("vmemperor.install.fetch-timeout", "2s", "vmemperor.install.install-timeout", "4s");
         }
     }
 
@@ -79,5 +82,29 @@ class CreateVmTimeoutTest {
         assertThat(done.getString("state")).isEqualTo("failed");
         assertThat(done.getString("message")).contains("did not fetch its answer file");
         assertThat(tokens.consume(token.token())).as("the link is withdrawn").isEmpty();
+    }
+
+    @Test
+    void anInstallThatNeverPowersOffFails() throws Exception {
+        String task = tasks.createTask("createvm", "users/alice", null);
+        Connection c = new Connection(new URL(simulator.url()));
+        Session.loginWithPassword(c, "root", PoolTestResource.ROOT_PASSWORD);
+        VM vm = VM.getByNameLabel(c, "Debian Bookworm 12").iterator().next().createClone(c, "never-ends");
+        vm.provision(c);
+        String uuid = vm.getUuid(c);
+        // the answer file was fetched, but this installer hangs (its own fetch gets 404): the VM runs on and on
+        IssuedToken token = tokens.issue(uuid, task, "fetched");
+        assertThat(tokens.consume(token.token())).isPresent();
+        vm.setPVArgs(c, "auto=true preseed/url=" + autoinstall + "/" + "C".repeat(43));
+        vm.start(c, false, true);
+        Session.logout(c);
+        tasks.setObjectUuid(task, uuid);
+        tasks.update(task, "installing", 0.7, "installing");
+
+        JsonPath done = awaitFinished(new Users(signer, rights).token("alice"), task, new LinkedHashSet<>());
+        assertThat(done.getString("state")).isEqualTo("failed");
+        assertThat(done.getString("message")).contains("did not finish within");
+        assertThat(simulator.pool().record("VM", uuid).get("power_state")).as("left for the user to inspect")
+                .isEqualTo("Running");
     }
 }

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 import static org.vmemperor.vm.CreateVmTest.awaitFinished;
 
 import java.net.URL;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -55,6 +58,8 @@ class CreateVmResumeTest {
     AutoinstallTokens tokens;
     @Inject
     InstallWatcher watcher;
+    @Inject
+    DataSource dataSource;
     @InjectSimulator
     XapiSimulator simulator;
     @TestHTTPResource("autoinstall")
@@ -112,6 +117,23 @@ class CreateVmResumeTest {
         JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
         assertThat(done.getString("state")).isEqualTo("failed");
         assertThat(done.getString("message")).contains("destroyed");
+    }
+
+    @Test
+    void aBuildInterruptedByAStopFails() throws Exception {
+        String task = tasks.createTask("createvm", "users/alice", null);
+        tasks.update(task, "cloned", 0.15, "cloned");
+        // as if the replica building it stopped an hour ago
+        try (java.sql.Connection db = dataSource.getConnection(); // the SDK owns the name Connection here
+                PreparedStatement age = db.prepareStatement("UPDATE task SET created = created - interval '1 hour',"
+                        + " updated = updated - interval '1 hour' WHERE id = ?")) {
+            age.setString(1, task);
+            assertThat(age.executeUpdate()).isEqualTo(1);
+        }
+        watcher.scan();
+        JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
+        assertThat(done.getString("state")).isEqualTo("failed");
+        assertThat(done.getString("message")).contains("interrupted");
     }
 
     /** Moves a createvm row to installing, as /createvm does once the VM runs. */

@@ -40,6 +40,13 @@ public interface InstallConfig {
     Duration watchInterval();
 
     /**
+     * A /createvm task still building its VM (pending or cloned) whose row has not moved for this long is taken for
+     * interrupted (the replica building it stopped) and reported failed. Every build step takes seconds to minutes.
+     */
+    @WithDefault("30m")
+    Duration buildTimeout();
+
+    /**
      * The SSH public key (one {@code authorized_keys} line, e.g. {@code ssh-ed25519 AAAA... ansible}) installed for root
      * in every unattended install, so that playbooks can reach the VM. Takes precedence over
      * {@link #sshPublicKeyFile()}.

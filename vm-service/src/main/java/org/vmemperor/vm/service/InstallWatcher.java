@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,7 @@ public class InstallWatcher {
      * checks it. Also what notices the timeouts.
      */
     public void scan() {
+        failInterruptedBuilds();
         Map<String, String> installing = installingTasks();
         watched.entrySet().removeIf(entry -> !installing.containsKey(entry.getValue()));
         installing.forEach((taskId, vmUuid) -> {
@@ -172,6 +175,35 @@ public class InstallWatcher {
         }
     }
 
+    /**
+     * Builds run on the worker of the replica that accepted the request and are not resumed (a half-done step cannot
+     * be told from a done one); a build whose row has not moved for {@code build-timeout} is reported failed, so that
+     * no task stays {@code cloned} for ever. The half-built VM, if any, is kept as after any failed build.
+     */
+    private void failInterruptedBuilds() {
+        List<String> stale = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT id FROM task WHERE kind = ?"
+                        + " AND state IN ('pending', ?) AND finished IS NULL AND coalesce(updated, created) < ?")) {
+            query.setString(1, CreateVmService.KIND);
+            query.setString(2, CreateVmService.CLONED);
+            query.setTimestamp(3, Timestamp.from(Instant.now().minus(config.buildTimeout())));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    stale.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the builds in progress", e);
+        }
+        for (String taskId : stale) {
+            withLock(taskId, () -> tasks.find(taskId)
+                    .filter(t -> !t.isFinished() && !CreateVmService.INSTALLING.equals(t.state()))
+                    .ifPresent(t -> fail(taskId, List.of("INTERRUPTED"), "building the VM was interrupted"
+                            + " (vm-service stopped); the VM, if it exists, is kept as it was")));
+        }
+    }
+
     /** Task id -> VM uuid of every unfinished createvm task in state installing. */
     private Map<String, String> installingTasks() {
         Map<String, String> found = new LinkedHashMap<>();
@@ -193,6 +225,11 @@ public class InstallWatcher {
 
     /** Decides on one task under its advisory lock; does nothing when another replica holds it. */
     void check(String taskId) {
+        withLock(taskId, () -> decide(taskId));
+    }
+
+    /** Runs {@code work} under the task's advisory lock (any replica); skips it when another replica holds the lock. */
+    private void withLock(String taskId, Runnable work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -206,7 +243,7 @@ public class InstallWatcher {
                         }
                     }
                 }
-                decide(taskId);
+                work.run();
             } finally {
                 // ends the transaction, which releases the lock
                 connection.rollback();

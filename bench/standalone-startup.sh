@@ -27,7 +27,13 @@ for run in $(seq 1 "$RUNS"); do
     done
     ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
     rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-    load=$(grep -o 'Loaded [0-9]* pool objects in [0-9]* ms' "$LOG" | tail -1)
+    # the cache reports ready a moment before it logs how long the load took
+    load=""
+    for _ in $(seq 1 100); do
+        load=$(grep -o 'Loaded [0-9]* pool objects in [0-9]* ms' "$LOG" | tail -1 || true)
+        [ -n "$load" ] && break
+        sleep 0.1
+    done
     echo "run $run: ready in ${ready_ms} ms, RSS $((rss_kb / 1024)) MiB, $load"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -116,28 +116,15 @@ public class TaskService {
     /** Ends a task in {@code state} (success, installed, failed, ...): progress 1, finished now. */
     @Transactional
     public void finish(String id, String state, String message) {
-        TaskEntity task = require(id);
-        task.state = state;
-        if (message != null) {
-            task.message = message;
-        }
-        task.progress = 1.0;
-        task.finished = Instant.now();
-        task.updated = task.finished;
+        end(require(id), state, message);
     }
 
     /** Ends a task as failed with XenAPI-style {@code error_info} ([CODE, params...]). */
     @Transactional
     public void fail(String id, String state, List<String> errorInfo, String message) {
         TaskEntity task = require(id);
-        task.state = state == null ? FAILURE : state;
         task.errorInfo = toJson(errorInfo);
-        if (message != null) {
-            task.message = message;
-        }
-        task.progress = 1.0;
-        task.finished = Instant.now();
-        task.updated = task.finished;
+        end(task, state == null ? FAILURE : state, message);
     }
 
     /** Ends a playbook run with its return code (0 = success). */
@@ -145,7 +132,12 @@ public class TaskService {
     public void finishPlaybook(String id, int returncode, String message) {
         TaskEntity task = require(id);
         task.returncode = returncode;
-        task.state = returncode == 0 ? SUCCESS : FAILURE;
+        end(task, returncode == 0 ? SUCCESS : FAILURE, message);
+    }
+
+    /** The common end of every task: its final state, progress 1, finished now. */
+    private static void end(TaskEntity task, String state, String message) {
+        task.state = state;
         if (message != null) {
             task.message = message;
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -57,6 +58,8 @@ class StandaloneIT {
         Duration startup = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("standalone ready in %d ms%n", startup.toMillis());
 
+        assertEveryServiceAnswers(httpPort);
+
         Connection pool = new Connection(URI.create("http://127.0.0.1:" + simulatorPort + "/").toURL());
         Session.loginWithPassword(pool, "root", PASSWORD);
         VM vm = VM.getAllRecords(pool).entrySet().stream()
@@ -73,6 +76,27 @@ class StandaloneIT {
         Session.loginWithPassword(again, "root", PASSWORD);
         assertThat(VM.getByUuid(again, uuid).getNameLabel(again)).isEqualTo("survives restarts");
         assertThat(dataDir.resolve("postgres")).isDirectory();
+    }
+
+    /** One route of each service, through the packaged jar: the first administrator logs in with the pool's password. */
+    private static void assertEveryServiceAnswers(int port) throws Exception {
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/adminauth"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"root\", \"password\": \"" + PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as("/adminauth").isEqualTo(200);
+        assertThat(login.body()).contains("\"status\":\"success\"");
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        for (String route : List.of("/userinfo", "/poollist", "/isolist", "/tmpllist", "/vmlist")) {
+            HttpResponse<String> answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route)).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(route).isEqualTo(200);
+            HttpResponse<String> anonymous = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(route + " without a session").isEqualTo(401);
+        }
     }
 
     private void start(Map<String, String> env, Path log) throws IOException {

@@ -1,10 +1,12 @@
 package org.vmemperor.access;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -15,7 +17,9 @@ import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.wildfly.security.evidence.PasswordGuessEvidence;
 
+import io.quarkus.elytron.security.runtime.ElytronSecurityDomainManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -26,8 +30,30 @@ import io.restassured.http.ContentType;
 @WithTestResource(ThrottleTestConfig.class)
 class LdapLoginTest {
 
+    private static final String ALICE_DN = "uid=alice,ou=users,dc=example,dc=org";
+    private static final String CAROL_DN = "uid=carol,ou=users,dc=example,dc=org";
+
     @Inject
     TokenSigner signer;
+
+    @Inject
+    ElytronSecurityDomainManager securityDomain;
+
+    /** Successful binds seen by the LDAP server (filled by {@link LdapTestResource}). */
+    List<String> ldapBinds;
+
+    @Test
+    void quarkusLdapRealmChecksThePassword() throws Exception {
+        // the domain exists only if the extension built its realm (quarkus.security.ldap.enabled at build time)
+        assertThat(securityDomain.getDomain()).isNotNull();
+        assertThat(securityDomain.getDomain().authenticate("alice",
+                new PasswordGuessEvidence(LdapTestResource.ALICE_PASSWORD.toCharArray()))).isNotNull();
+
+        ldapBinds.clear();
+        Sessions.login("alice", LdapTestResource.ALICE_PASSWORD);
+        // nothing in the application binds as a user except the realm's direct verification
+        assertThat(ldapBinds).contains(ALICE_DN);
+    }
 
     @Test
     void ldapUserLogsInWithItsGroups() {
@@ -56,9 +82,12 @@ class LdapLoginTest {
     void aLocalAccountShadowsTheLdapOneOfTheSameName() {
         String admin = Sessions.adminToken(signer);
         String carol = Sessions.createUser(admin, "carol", "carol-local-pw");
+        ldapBinds.clear();
         given().contentType(ContentType.JSON)
                 .body(Map.of("username", "carol", "password", LdapTestResource.CAROL_LDAP_PASSWORD))
                 .post("/login").then().statusCode(401);
+        // the local account decided: LDAP was not even asked to check carol's password
+        assertThat(ldapBinds).doesNotContain(CAROL_DN);
         given().auth().oauth2(Sessions.login("carol", "carol-local-pw")).get("/userinfo").then()
                 .body("id", is(carol));
         // bob has no local account: LDAP decides

@@ -6,6 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
 import org.wildfly.security.auth.server.RealmUnavailableException;
 import org.wildfly.security.auth.server.SecurityDomain;
@@ -23,9 +24,9 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one identity provider /login uses, consulting the realms in a fixed order. Quarkus' own JPA and LDAP providers
- * share one priority and both fail on an unknown user, so which one answered used to change between builds; this
- * provider has a higher priority and decides itself.
+ * The one identity provider /login uses, consulting the realms in a fixed order. Quarkus' own providers share one
+ * priority and fail on an unknown user, so which one answered could change between builds; this provider has a
+ * higher priority than all of them and decides itself, using Quarkus' LDAP realm for LDAP passwords.
  * <p>
  * Rule for a name in both realms: the local realm is asked first, and a local account with that user name is the
  * only one consulted (a wrong local password does not fall through to LDAP). LDAP is asked only for names that have
@@ -37,6 +38,9 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
 
     /** The {@link SecurityIdentity} attribute carrying the {@link UserPrincipal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "vmemperor.principal";
+
+    /** See {@link #priority()}. */
+    public static final int PRIORITY = 2000;
 
     private static final Logger LOG = Logger.getLogger(ChainedIdentityProvider.class);
     private static final String UNKNOWN_USER_HASH = BcryptUtil.bcryptHash("no such user");
@@ -57,9 +61,15 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
         return UsernamePasswordAuthenticationRequest.class;
     }
 
+    /**
+     * Above every provider the extensions register: {@code IdentityProvider.priority()} defaults to 1001, which
+     * Quarkus' own {@code ElytronPasswordIdentityProvider} (there as soon as the LDAP realm is built) keeps. The
+     * highest priority is asked first, and this provider always answers (identity or failure), so no other provider
+     * is ever asked for a user name and password.
+     */
     @Override
     public int priority() {
-        return 100;
+        return PRIORITY;
     }
 
     @Override
@@ -95,25 +105,33 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
     }
 
     /**
-     * No local account: the LDAP realm decides. Quarkus' LDAP realm (its security domain) checks the password when it
-     * is set up; otherwise the directory itself is asked by binding as the user.
+     * No local account: Quarkus' LDAP realm decides, through the security domain the elytron extensions build from it
+     * (its identity mapping finds the entry, {@code direct-verification} binds as it). The directory is searched
+     * first only for what the realm does not give: the display name, the DN for the group search, and the
+     * configured user filter, so an entry outside that filter cannot log in.
      */
     private SecurityIdentity checkLdap(String username, String password) {
         Optional<LdapDirectory.LdapUser> user = ldap.user(username);
         if (user.isEmpty()) {
             return rejectUnknown(password);
         }
+        if (password.isEmpty()) {
+            // many servers take a simple bind without a password as an anonymous bind that "succeeds"
+            throw new AuthenticationFailedException();
+        }
         SecurityDomain domain = ldapRealm.getDomain();
-        if (domain != null) {
-            try {
-                domain.authenticate(username, new PasswordGuessEvidence(password.toCharArray()));
-            } catch (RealmUnavailableException e) {
-                LOG.warnf("LDAP login refused: the directory is unavailable: %s", e.getMessage());
-                throw new AuthenticationFailedException("the LDAP directory is unavailable", e);
-            } catch (SecurityException e) {
-                throw new AuthenticationFailedException();
-            }
-        } else if (!ldap.checkPassword(user.get().dn(), password)) {
+        if (domain == null) {
+            // only a build without quarkus.security.ldap.enabled=true gets here: refuse rather than guess
+            LOG.error("LDAP login refused: Quarkus built no LDAP realm"
+                    + " (quarkus.security.ldap.enabled was false when the application was built)");
+            throw new AuthenticationFailedException();
+        }
+        try {
+            domain.authenticate(username, new PasswordGuessEvidence(password.toCharArray()));
+        } catch (RealmUnavailableException e) {
+            LOG.warnf("LDAP login refused: the directory is unavailable: %s", e.getMessage());
+            throw ApiException.unavailable("the LDAP directory is unavailable", 5);
+        } catch (SecurityException e) {
             throw new AuthenticationFailedException();
         }
         return ldapIdentity(user.get());

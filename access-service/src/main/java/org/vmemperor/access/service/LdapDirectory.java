@@ -5,7 +5,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 
-import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -23,8 +22,8 @@ import org.vmemperor.access.config.AccessConfig;
 import org.vmemperor.common.error.ApiException;
 
 /**
- * Reads the LDAP directory: users and groups for the lists, a user's display name and groups at login. Password
- * checks are not done here but by Quarkus' LDAP realm (see {@link ChainedIdentityProvider}); both use the same
+ * Reads the LDAP directory: users and groups for the lists, a user's display name and groups at login. It never
+ * checks passwords: Quarkus' LDAP realm does (see {@link ChainedIdentityProvider}); both use the same
  * {@code quarkus.security.ldap.*} connection settings.
  */
 @ApplicationScoped
@@ -68,29 +67,6 @@ public class LdapDirectory {
     public Optional<LdapUser> user(String username) {
         String filter = "(&" + config.userFilter() + "(" + rdnIdentifier + "={0}))";
         return searchUsers(filter, new Object[] { username }).stream().findFirst();
-    }
-
-    /**
-     * Whether {@code password} is the user's: binds as the user. An empty password is refused here, as many servers
-     * treat a simple bind without password as an anonymous bind that "succeeds".
-     */
-    public boolean checkPassword(String userDn, String password) {
-        if (password.isEmpty()) {
-            return false;
-        }
-        Hashtable<String, String> environment = environment();
-        environment.put(Context.SECURITY_AUTHENTICATION, "simple");
-        environment.put(Context.SECURITY_PRINCIPAL, userDn);
-        environment.put(Context.SECURITY_CREDENTIALS, password);
-        try {
-            new InitialDirContext(environment).close();
-            return true;
-        } catch (AuthenticationException e) {
-            return false;
-        } catch (NamingException e) {
-            LOG.warnf("LDAP bind failed: %s", e.getMessage());
-            throw ApiException.unavailable("the LDAP directory is unavailable", 5);
-        }
     }
 
     /** All group names. */

@@ -1,16 +1,24 @@
 package org.vmemperor.access.testing;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindResult;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A real LDAP server in memory on a free port: users alice (in group ops), bob, and carol (who also exists in the
  * local realm in {@code LdapLoginTest}), under dc=example,dc=org.
+ * <p>
+ * Every successful simple bind's DN is recorded and handed to a test field named {@code ldapBinds} (a
+ * {@code List<String>}): the application binds as a user only in Quarkus' LDAP realm, so a user's DN in that list
+ * shows the realm checked the password.
  */
 public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -19,6 +27,8 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String CAROL_LDAP_PASSWORD = "carol-ldap-pw";
 
     private InMemoryDirectoryServer server;
+    // a JDK type, so the test sees it whichever class loader loaded this resource
+    private final List<String> binds = new CopyOnWriteArrayList<>();
 
     @Override
     public Map<String, String> start() {
@@ -26,6 +36,14 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
             InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig("dc=example,dc=org");
             config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
             config.addAdditionalBindCredentials("cn=admin,dc=example,dc=org", "admin-pw");
+            config.addInMemoryOperationInterceptor(new InMemoryOperationInterceptor() {
+                @Override
+                public void processSimpleBindResult(InMemoryInterceptedSimpleBindResult bind) {
+                    if (bind.getResult().getResultCode().intValue() == 0) {
+                        binds.add(bind.getRequest().getBindDN());
+                    }
+                }
+            });
             server = new InMemoryDirectoryServer(config);
             server.add("dn: dc=example,dc=org", "objectClass: top", "objectClass: domain", "dc: example");
             server.add("dn: ou=users,dc=example,dc=org", "objectClass: organizationalUnit", "ou: users");
@@ -51,6 +69,11 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
     private void addUser(String uid, String name, String password) throws Exception {
         server.add("dn: uid=" + uid + ",ou=users,dc=example,dc=org", "objectClass: inetOrgPerson", "uid: " + uid,
                 "cn: " + name, "sn: " + uid, "userPassword: " + password);
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(binds, field -> field.getName().equals("ldapBinds"));
     }
 
     @Override

@@ -1,11 +1,21 @@
 package org.vmemperor.vm.stream;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.access.AccessRights;
+import org.vmemperor.common.security.RevocationList;
+import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
@@ -26,7 +36,10 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * {@code {"type": "remove", "old_val"}} as the pool changes. A VM the user gains a right on arrives as {@code add}, one
  * the user loses every right on leaves as {@code remove}. Authenticated by the session cookie or
  * {@code Authorization: Bearer}; without a valid one the socket is closed with 4401 at once (the JAX-RS filter does not
- * cover WebSockets). Methods returning void run on a worker thread: token verification may query the database.
+ * cover WebSockets). An open socket is closed with 4401 as well once its token expires (at {@code exp} plus the clock
+ * skew the verifier tolerates, i.e. when a reconnect with it would be refused too) or is revoked (checked every
+ * {@code vmemperor.vmlist.revocation-check-interval}, through the revocation list every replica shares). Methods
+ * returning void run on a worker thread: token verification may query the database.
  */
 @WebSocket(path = "/vmlist")
 public class VmListSocket {
@@ -34,15 +47,49 @@ public class VmListSocket {
     private static final Logger LOG = Logger.getLogger(VmListSocket.class);
     static final int NOT_AUTHORIZED = 4401;
 
+    /** An open, authenticated socket: what to stop when it closes, and the token it lives on. */
+    private record Session(WebSocketConnection connection, String tokenId, AutoCloseable subscription,
+            ScheduledFuture<?> expiry) {
+    }
+
     private final SessionTokens sessionTokens;
+    private final RevocationList revocations;
+    private final Duration clockSkew;
     private final VmRecordFeed feed;
     private final ObjectMapper json;
-    private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /**
+     * Expiry closes and revocation checks; its own thread because a revocation check may wait on PostgreSQL, which
+     * neither the event loop nor the cache's event thread may do.
+     */
+    private final ScheduledExecutorService watch;
 
-    public VmListSocket(SessionTokens sessionTokens, VmRecordFeed feed, ObjectMapper json) {
+    public VmListSocket(SessionTokens sessionTokens, RevocationList revocations, SecurityConfig security,
+            VmListConfig config, VmRecordFeed feed, ObjectMapper json) {
         this.sessionTokens = sessionTokens;
+        this.revocations = revocations;
+        this.clockSkew = security.clockSkew();
         this.feed = feed;
         this.json = json;
+        this.watch = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "vmlist-sessions");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = Math.max(100, config.revocationCheckInterval().toMillis());
+        watch.scheduleWithFixedDelay(() -> {
+            try {
+                closeRevoked();
+            } catch (RuntimeException e) {
+                // an exception would cancel the periodic check for good
+                LOG.warnf("/vmlist revocation check failed: %s", e.toString());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        watch.shutdownNow();
     }
 
     @OnOpen
@@ -66,7 +113,19 @@ public class VmListSocket {
                     initial -> initial.stream().filter(snapshot -> visible(user, snapshot))
                             .forEach(snapshot -> send(connection, flat("initial", snapshot.record()))),
                     diff -> onDiff(connection, user, diff));
-            subscriptions.put(connection.id(), subscription);
+            // the verifier accepts a token until exp + skew: closing earlier would only make the client reconnect
+            // with the same token, be accepted, and be closed again at once
+            long untilExpiry = Duration.between(Instant.now(), token.get().expiresAt().plus(clockSkew)).toMillis();
+            ScheduledFuture<?> expiry = watch.schedule(() -> closeUnauthorized(connection.id(), "session expired"),
+                    Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
+            sessions.put(connection.id(), new Session(connection, token.get().tokenId(), subscription, expiry));
+            if (!connection.isOpen()) {
+                // the client left while we subscribed: @OnClose may have run before the session was registered
+                end(connection.id());
+            } else if (expiry.isDone() && sessions.containsKey(connection.id())) {
+                // a token in its last milliseconds: the expiry ran before the session was registered and found none
+                closeUnauthorized(connection.id(), "session expired");
+            }
         } catch (RuntimeException e) {
             LOG.warnf("Cannot open /vmlist: %s", e.getMessage());
             connection.close(new CloseReason(1011, "the pool is unavailable")).subscribe().with(ok -> {
@@ -76,12 +135,45 @@ public class VmListSocket {
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
-        AutoCloseable subscription = subscriptions.remove(connection.id());
-        if (subscription != null) {
+        end(connection.id());
+    }
+
+    /** Stops a socket's stream and its expiry; answers the session if it was still registered (once per socket). */
+    private Session end(String connectionId) {
+        Session session = sessions.remove(connectionId);
+        if (session != null) {
+            session.expiry().cancel(false);
             try {
-                subscription.close();
+                session.subscription().close();
             } catch (Exception e) {
                 LOG.debug("unsubscribing a /vmlist socket failed", e);
+            }
+        }
+        return session;
+    }
+
+    /** Ends the stream before closing, so that nothing more reaches a client whose session is over. */
+    private void closeUnauthorized(String connectionId, String reason) {
+        Session session = end(connectionId);
+        if (session != null) {
+            session.connection().close(new CloseReason(NOT_AUTHORIZED, reason)).subscribe().with(ok -> {
+            }, failure -> LOG.debug("closing a /vmlist socket failed", failure));
+        }
+    }
+
+    private void closeRevoked() {
+        for (Session session : sessions.values()) {
+            boolean revoked;
+            try {
+                revoked = revocations.isRevoked(session.tokenId());
+            } catch (RuntimeException e) {
+                // the session store is unreachable: the socket was authenticated, so it stays open and the check is
+                // repeated next round rather than dropping every stream during a database hiccup
+                LOG.debugf("/vmlist revocation check postponed: %s", e.getMessage());
+                return;
+            }
+            if (revoked) {
+                closeUnauthorized(session.connection().id(), "session revoked");
             }
         }
     }

@@ -1,0 +1,127 @@
+package org.vmemperor.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.vmemperor.common.access.AccessRightsWriter;
+import org.vmemperor.common.access.Action;
+import org.vmemperor.common.access.ObjectType;
+import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.testing.InjectSimulator;
+import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.simulator.XapiSimulator;
+import org.vmemperor.vm.VmListSocketTest.Client;
+import org.vmemperor.vm.testing.TestPool;
+import org.vmemperor.vm.testing.Users;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A /vmlist socket ends with its session: closed with 4401 when its token expires or is revoked while it is open.
+ * The profile removes the verifier's clock skew (else an expired token lives 30 s longer) and checks revocations every
+ * 300 ms with a 300 ms revocation cache, so both happen within seconds.
+ */
+@QuarkusTest
+@WithTestResource(PoolTestResource.class)
+@TestProfile(VmListSessionTest.QuickSessionChecks.class)
+class VmListSessionTest {
+
+    public static class QuickSessionChecks implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("vmemperor.security.clock-skew", "0s", "vmemperor.security.revocation-cache-ttl", "300ms",
+                    "vmemperor.vmlist.revocation-check-interval", "300ms");
+        }
+    }
+
+    @Inject
+    TokenSigner signer;
+    @Inject
+    AccessRightsWriter rights;
+    @Inject
+    DataSource dataSource;
+    @InjectSimulator
+    XapiSimulator simulator;
+    @TestHTTPResource("/vmlist")
+    URI httpUri;
+
+    private WebSocket connect(Client client, String token) throws Exception {
+        URI uri = URI.create(httpUri.toString().replaceFirst("^http", "ws"));
+        return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A VM the user can see, so that an open socket shows it is working by its initial record. */
+    private void ownVm(String user) {
+        String uuid = new TestPool(simulator).newHaltedVm(user + "-vm");
+        new Users(signer, rights).grant(ObjectType.VM, uuid, user, Action.LAUNCH);
+    }
+
+    @Test
+    void anOpenSocketIsClosedWith4401WhenItsTokenExpires() throws Exception {
+        ownVm("erin");
+        // exp is in whole seconds: the token ends between 2 and 3 seconds from now
+        TokenSigner.SignedToken token = signer.sign(Users.user("erin"), Instant.now().plusSeconds(3));
+        Instant expiry = Instant.ofEpochSecond(token.expiresAt().getEpochSecond());
+        Client client = new Client();
+        CompletableFuture<Instant> closedAt = client.closed.thenApply(code -> Instant.now());
+        connect(client, token.token());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.ofType("initial").isEmpty());
+        assertThat(client.closed).isNotDone();
+        assertThat(client.closed.get(15, TimeUnit.SECONDS)).isEqualTo(4401);
+        // closed at the expiry (not at some later check), and not before it
+        assertThat(closedAt.get()).isAfterOrEqualTo(expiry).isBefore(expiry.plusSeconds(2));
+    }
+
+    @Test
+    void anOpenSocketIsClosedWith4401WhenItsTokenIsRevoked() throws Exception {
+        ownVm("rita");
+        TokenSigner.SignedToken revoked = signer.sign(Users.user("rita"));
+        TokenSigner.SignedToken kept = signer.sign(Users.user("rita"));
+        Client revokedClient = new Client();
+        Client keptClient = new Client();
+        connect(revokedClient, revoked.token());
+        WebSocket keptSocket = connect(keptClient, kept.token());
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !revokedClient.ofType("initial").isEmpty()
+                    && !keptClient.ofType("initial").isEmpty());
+
+            // as access-service's logout (on any replica) writes it: straight into the shared table
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
+                insert.setString(1, revoked.tokenId());
+                insert.setTimestamp(2, Timestamp.from(revoked.expiresAt()));
+                insert.executeUpdate();
+            }
+
+            assertThat(revokedClient.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
+            // another session of the same user is not affected
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !keptClient.closed.isDone());
+        } finally {
+            keptSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+}

@@ -72,7 +72,10 @@ class VmListSessionTest {
                 .buildAsync(uri, client).get(10, TimeUnit.SECONDS);
     }
 
-    /** A VM the user can see, so that an open socket shows it is working by its initial record. */
+    /**
+     * A VM the user can see, so that an open socket shows it is working by a message about it: {@code initial}, or
+     * {@code add} when the cache gets the clone or the grant only after the socket opened.
+     */
     private void ownVm(String user) {
         String uuid = new TestPool(simulator).newHaltedVm(user + "-vm");
         new Users(signer, rights).grant(ObjectType.VM, uuid, user, Action.LAUNCH);
@@ -88,7 +91,7 @@ class VmListSessionTest {
         CompletableFuture<Instant> closedAt = client.closed.thenApply(code -> Instant.now());
         connect(client, token.token());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> !client.ofType("initial").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.messages.isEmpty());
         assertThat(client.closed).isNotDone();
         assertThat(client.closed.get(15, TimeUnit.SECONDS)).isEqualTo(4401);
         // closed at the expiry (not at some later check), and not before it
@@ -105,8 +108,8 @@ class VmListSessionTest {
         connect(revokedClient, revoked.token());
         WebSocket keptSocket = connect(keptClient, kept.token());
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> !revokedClient.ofType("initial").isEmpty()
-                    && !keptClient.ofType("initial").isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !revokedClient.messages.isEmpty() && !keptClient.messages.isEmpty());
 
             // as access-service's logout (on any replica) writes it: straight into the shared table
             try (Connection connection = dataSource.getConnection();

@@ -40,6 +40,14 @@ final class PoolSession {
         return run(call, false);
     }
 
+    /** Runs {@code call}, made for its effect only, on the ordinary connection. */
+    void run(XenVoidCall call) {
+        call(connection -> {
+            call.apply(connection);
+            return null;
+        });
+    }
+
     /** Runs {@code call} on the event connection, whose reply timeout covers a long poll. */
     <T> T callEvents(XenCall<T> call) {
         return run(call, true);
@@ -127,15 +135,18 @@ final class PoolSession {
 
     private synchronized URL url() {
         if (url == null) {
-            String configured = urlSource.get()
-                    .orElseThrow(() -> new PoolUnavailableException("no pool configured (vmemperor.xenapi.url)"));
-            try {
-                url = URI.create(configured).toURL();
-            } catch (IllegalArgumentException | MalformedURLException e) {
-                throw new PoolUnavailableException("vmemperor.xenapi.url is not a valid URL: " + configured);
-            }
+            url = parseUrl(urlSource.get()
+                    .orElseThrow(() -> new PoolUnavailableException("no pool configured (vmemperor.xenapi.url)")));
         }
         return url;
+    }
+
+    static URL parseUrl(String configured) {
+        try {
+            return URI.create(configured).toURL();
+        } catch (IllegalArgumentException | MalformedURLException e) {
+            throw new PoolUnavailableException("vmemperor.xenapi.url is not a valid URL: " + configured);
+        }
     }
 
     private XenConnection newConnection(URL target, boolean eventConnection) {
@@ -143,7 +154,7 @@ final class PoolSession {
                 eventConnection ? config.eventPollTimeout().plus(config.replyTimeout()) : config.replyTimeout());
     }
 
-    private static URL masterUrl(URL current, String masterAddress) {
+    static URL masterUrl(URL current, String masterAddress) {
         try {
             return new URI(current.getProtocol(), null, masterAddress, current.getPort(), current.getPath(), null, null)
                     .toURL();

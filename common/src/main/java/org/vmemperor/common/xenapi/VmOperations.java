@@ -142,11 +142,6 @@ public class VmOperations {
     // --- plumbing ---
 
     @FunctionalInterface
-    private interface VoidCall {
-        void apply(Connection connection) throws Exception;
-    }
-
-    @FunctionalInterface
     private interface TaskCall {
         Task apply(Connection connection) throws Exception;
     }
@@ -155,10 +150,7 @@ public class VmOperations {
         return xenApi.session().call(connection -> call.apply(connection).toWireString());
     }
 
-    private void run(VoidCall call) {
-        xenApi.session().call(connection -> {
-            call.apply(connection);
-            return null;
-        });
+    private void run(XenVoidCall call) {
+        xenApi.session().run(call);
     }
 }

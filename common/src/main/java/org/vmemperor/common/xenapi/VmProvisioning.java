@@ -4,7 +4,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Types;
 import com.xensource.xenapi.VM;
 
@@ -93,15 +92,7 @@ public class VmProvisioning {
         run(c -> Types.toVM(vmRef).start(c, false, false));
     }
 
-    @FunctionalInterface
-    private interface VoidCall {
-        void apply(Connection connection) throws Exception;
-    }
-
-    private void run(VoidCall call) {
-        xenApi.session().call(connection -> {
-            call.apply(connection);
-            return null;
-        });
+    private void run(XenVoidCall call) {
+        xenApi.session().run(call);
     }
 }

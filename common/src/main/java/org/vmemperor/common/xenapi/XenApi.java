@@ -1,6 +1,6 @@
 package org.vmemperor.common.xenapi;
 
-import java.net.URI;
+import java.net.URL;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,14 +36,9 @@ public class XenApi {
      * @throws PoolUnavailableException when the pool cannot be asked
      */
     public boolean checkCredentials(String username, String password) {
-        String url = config.url().orElseThrow(() -> new PoolUnavailableException("no pool configured"));
+        URL url = PoolSession.parseUrl(config.url().orElseThrow(() -> new PoolUnavailableException("no pool configured")));
         for (int attempt = 0;; attempt++) {
-            XenConnection connection;
-            try {
-                connection = new XenConnection(URI.create(url).toURL(), config.connectTimeout(), config.replyTimeout());
-            } catch (Exception e) {
-                throw new PoolUnavailableException("vmemperor.xenapi.url is not a valid URL", e);
-            }
+            XenConnection connection = new XenConnection(url, config.connectTimeout(), config.replyTimeout());
             try {
                 Session.loginWithPassword(connection, username, password);
                 Session.logout(connection);
@@ -55,9 +50,7 @@ public class XenApi {
                         return false;
                     case "HOST_IS_SLAVE":
                         if (attempt < 2 && error.size() > 1) {
-                            URI current = URI.create(url);
-                            url = current.getScheme() + "://" + error.get(1)
-                                    + (current.getPort() < 0 ? "" : ":" + current.getPort()) + current.getPath();
+                            url = PoolSession.masterUrl(url, error.get(1));
                             continue;
                         }
                         throw new XenApiFailure(error);

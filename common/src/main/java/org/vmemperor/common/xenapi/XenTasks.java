@@ -38,10 +38,7 @@ public class XenTasks {
      */
     public void destroy(String taskRef) {
         try {
-            xenApi.session().call(connection -> {
-                Types.toTask(taskRef).destroy(connection);
-                return null;
-            });
+            xenApi.session().run(connection -> Types.toTask(taskRef).destroy(connection));
         } catch (XenApiFailure failure) {
             if (!"HANDLE_INVALID".equals(failure.code())) {
                 throw failure;

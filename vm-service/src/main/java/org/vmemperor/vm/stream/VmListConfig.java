@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The /vmlist stream's keys (a mapping rather than loose properties: {@code PublicUrlConfig} owns "vmemperor"). */
+/** The /vmlist stream's keys. */
 @ConfigMapping(prefix = "vmemperor.vmlist")
 public interface VmListConfig {
 

@@ -155,6 +155,15 @@ public final class PoolApi {
         });
     }
 
+    /**
+     * Sets the IPv4 address a VM's guest reports ({@code VM_guest_metrics.networks["0/ip"]}), e.g. 127.0.0.1 where a
+     * test runs an sshd standing in for the VM. Reported at once when the VM runs, and after every later boot. The
+     * simulator itself only ever reports loopback addresses; a test may choose any.
+     */
+    public void guestIp(String vmRefOrUuid, String ip) {
+        store.atomically(() -> power.setGuestIp(ref("VM", vmRefOrUuid), ip));
+    }
+
     /** How many sessions are logged in. */
     public int sessions() {
         return store.atomically(() -> store.count("session"));

@@ -22,6 +22,7 @@ import org.vmemperor.simulator.http.SimulatorHttpServer;
 import org.vmemperor.simulator.installer.Installer;
 import org.vmemperor.simulator.installer.InstallerFetch;
 import org.vmemperor.simulator.ops.GenericOperations;
+import org.vmemperor.simulator.ops.GuestAddresses;
 import org.vmemperor.simulator.ops.InstalledSystems;
 import org.vmemperor.simulator.ops.NetworkOperations;
 import org.vmemperor.simulator.ops.SessionOperations;
@@ -51,6 +52,7 @@ public final class XapiSimulator {
     private final Builder config;
     private final ObjectStore store;
     private final InstalledSystems systems = new InstalledSystems();
+    private final GuestAddresses addresses = new GuestAddresses();
     private final EventService events;
     private final Installer installer;
     private final VmPower power;
@@ -78,7 +80,7 @@ public final class XapiSimulator {
         this.store = new ObjectStore(new ClassRegistry(), new EventLog(config.eventHistory));
         this.events = new EventService(store, timers, Duration.ofMillis(50));
         this.power = new VmPower(store, systems, () -> port);
-        this.installer = new Installer(store, power, timers, io, Duration.ofMillis(config.installMillis));
+        this.installer = new Installer(store, power, timers, io, Duration.ofMillis(config.installMillis), addresses);
         power.setBootListener(installer);
         this.faults = new Faults(() -> store.atomically(() -> store.clear("session")));
         TaskManager tasks = new TaskManager(store, timers, faults::latencyOf);
@@ -139,6 +141,7 @@ public final class XapiSimulator {
             try {
                 new StateFile(config.stateFile).load(store, systems);
                 power.resumeDomids();
+                store.atomically(() -> power.keepGuestsOnLoopback(addresses));
                 LOG.infof("pool state loaded from %s", config.stateFile);
                 return;
             } catch (IOException e) {

@@ -170,8 +170,44 @@ class ServerBehaviourTest {
         assertThat(vm.getPVBootloader(c)).isEqualTo("pygrub");
         vm.start(c, false, false);
         Map<String, String> networks = vm.getGuestMetrics(c).getNetworks(c);
-        assertThat(networks).containsEntry("0/ip", "192.168.7.42");
+        // a static address outside loopback is never reported: the guest gets a loopback lease instead
+        assertThat(networks.get("0/ip")).startsWith("127.11.").isEqualTo(networks.get("0/ipv4/0"));
         assertThat(vm.getGuestMetrics(c).getOsVersion(c)).containsEntry("distro", "debian");
+    }
+
+    @Test
+    void everyGuestAddressIsLoopbackAndTestsCanSetOne() throws Exception {
+        started(XapiSimulator.builder().demoVms(300));
+        Connection c = login(sim);
+        Map<String, Map<String, Object>> guests = sim.pool().records("VM_guest_metrics");
+        assertThat(guests).hasSizeGreaterThan(150);
+        for (Map<String, Object> guest : guests.values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> networks = (Map<String, Object>) guest.get("networks");
+            assertThat((String) networks.get("0/ip")).matches("127\\.10\\.\\d+\\.\\d+");
+        }
+        String running = sim.pool().records("VM").values().stream()
+                .filter(vm -> "Running".equals(vm.get("power_state")) && !Boolean.TRUE.equals(vm.get("is_control_domain")))
+                .map(vm -> (String) vm.get("uuid")).findFirst().orElseThrow();
+        sim.pool().guestIp(running, "127.0.0.1");
+        VM vm = VM.getByUuid(c, running);
+        assertThat(vm.getGuestMetrics(c).getNetworks(c)).containsEntry("0/ip", "127.0.0.1");
+        vm.cleanReboot(c);
+        assertThat(vm.getGuestMetrics(c).getNetworks(c)).as("kept across reboots").containsEntry("0/ip", "127.0.0.1");
+    }
+
+    @Test
+    void stateFromAnOlderSimulatorIsMovedToLoopback(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state.json");
+        started(XapiSimulator.builder().stateFile(state));
+        String running = sim.pool().records("VM").values().stream()
+                .filter(vm -> "Running".equals(vm.get("power_state")) && !Boolean.TRUE.equals(vm.get("is_control_domain")))
+                .map(vm -> (String) vm.get("uuid")).findFirst().orElseThrow();
+        sim.pool().guestIp(running, "10.10.10.2");
+        sim.stop();
+        started(XapiSimulator.builder().stateFile(state));
+        Connection c = login(sim);
+        assertThat(VM.getByUuid(c, running).getGuestMetrics(c).getNetworks(c).get("0/ip")).startsWith("127.11.");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.vmemperor.simulator.ops.GuestAddresses;
 import org.vmemperor.simulator.ops.NetworkOperations;
 import org.vmemperor.simulator.ops.OsInfo;
 import org.vmemperor.simulator.ops.VbdOperations;
@@ -282,8 +283,7 @@ public final class DemoPoolBuilder {
         String cd = index % 2 == 0 && !isos.isEmpty() ? isos.get(index % isos.size()) : ObjectStore.NULL_REF;
         vbds.attach(vm, cd, "CD", "RO", Map.of("userdevice", "3"));
         vifs.attach(vm, network, "0", Map.of());
-        String ip = String.format(Locale.ROOT, "10.10.%d.%d", 10 + index / 250, 2 + index % 250);
-        power.systems().put(store.str("VM", vm, "uuid"), OsInfo.of(distro, ip));
+        power.systems().put(store.str("VM", vm, "uuid"), OsInfo.of(distro, GuestAddresses.demo(index)));
         // two out of three run, so lists show both states
         if (index % 3 != 0) {
             power.boot(vm, false);

@@ -14,12 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.simulator.ops.BootListener;
+import org.vmemperor.simulator.ops.GuestAddresses;
 import org.vmemperor.simulator.ops.OsInfo;
 import org.vmemperor.simulator.ops.VmPower;
 import org.vmemperor.simulator.store.ObjectStore;
@@ -45,11 +45,12 @@ public final class Installer implements BootListener {
     private final Map<String, List<InstallerFetch>> fetches = new ConcurrentHashMap<>();
     /** Bumped on every boot and halt of a VM, so a late download or timer of an older boot does nothing. */
     private final Map<String, Integer> generation = new ConcurrentHashMap<>();
-    private final AtomicInteger dhcpLeases = new AtomicInteger();
+    private final GuestAddresses addresses;
 
     public Installer(ObjectStore store, VmPower power, ScheduledExecutorService timers, ExecutorService io,
-            Duration installTime) {
+            Duration installTime, GuestAddresses addresses) {
         this.store = store;
+        this.addresses = addresses;
         this.power = power;
         this.timers = timers;
         this.installTime = installTime;
@@ -135,14 +136,18 @@ public final class Installer implements BootListener {
                 .orElseGet(() -> store.str("VM", vm, "reference_label").split("-")[0]);
     }
 
+    /**
+     * The installed system's address: the answer file's static address when it is loopback, else a loopback lease (a
+     * static address elsewhere is replaced: the simulator never reports a guest outside 127.0.0.0/8).
+     */
     private String ip(String answerFile) {
         for (Pattern pattern : List.of(PRESEED_IP, KICKSTART_IP)) {
             Matcher matcher = pattern.matcher(answerFile);
             if (matcher.find()) {
-                return matcher.group(1);
+                return addresses.loopbackOr(matcher.group(1));
             }
         }
-        return "10.10.10." + (100 + dhcpLeases.getAndIncrement() % 150);
+        return addresses.lease();
     }
 
     public Map<String, List<InstallerFetch>> allFetches() {

@@ -180,6 +180,38 @@ public final class VmPower {
         store.set("VM", vm, "guest_metrics", metrics);
     }
 
+    /**
+     * The guest of {@code vm} now has the IPv4 address {@code ip}: its agent reports it at once when the VM runs
+     * (starting to report if it did not), and the installed system keeps it across reboots. A VM with nothing
+     * installed gets a Debian system.
+     */
+    public void setGuestIp(String vm, String ip) {
+        String uuid = store.str("VM", vm, "uuid");
+        OsInfo os = systems.of(uuid).map(known -> known.withIp(ip)).orElseGet(() -> OsInfo.of("debian", ip));
+        systems.put(uuid, os);
+        String metrics = store.str("VM", vm, "guest_metrics");
+        if (store.exists("VM_guest_metrics", metrics)) {
+            Map<String, Object> networks = new LinkedHashMap<>(store.map("VM_guest_metrics", metrics, "networks"));
+            networks.put("0/ip", ip);
+            networks.put("0/ipv4/0", ip);
+            store.set("VM_guest_metrics", metrics, "networks", networks);
+        } else if ("Running".equals(store.str("VM", vm, "power_state"))) {
+            showGuest(vm, os);
+        }
+    }
+
+    /**
+     * Replaces every installed system's address outside 127.0.0.0/8 (a state file saved by an older simulator) with a
+     * loopback lease, on the systems and on the guest metrics of running VMs.
+     */
+    public void keepGuestsOnLoopback(GuestAddresses addresses) {
+        for (String vm : store.refs("VM")) {
+            String uuid = store.str("VM", vm, "uuid");
+            systems.of(uuid).filter(os -> !GuestAddresses.isLoopback(os.ip()))
+                    .ifPresent(os -> setGuestIp(vm, addresses.lease()));
+        }
+    }
+
     public void hideGuest(String vm) {
         String metrics = store.str("VM", vm, "guest_metrics");
         if (store.exists("VM_guest_metrics", metrics)) {

@@ -17,12 +17,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The arguments of one request: the JSON object of a POST body, or the query parameters of a GET. Every accessor
  * validates presence and type and answers 400 naming the argument, so resources never see a half-typed value.
+ * <p>
+ * Every string of the arguments, at any depth and names included, is checked once here when they are read: control
+ * characters (NUL, which PostgreSQL refuses, but also line breaks and escapes that would end up in logs, PV_args or
+ * answer files) answer 400.
  */
 public final class Args {
 
     private final ObjectNode values;
 
     private Args(ObjectNode values) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = values.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            checkText("argument names", field.getKey());
+            checkStrings(field.getKey(), field.getValue());
+        }
         this.values = values;
     }
 
@@ -143,6 +152,40 @@ public final class Args {
 
     public Iterator<String> names() {
         return values.fieldNames();
+    }
+
+    private static void checkStrings(String name, JsonNode node) {
+        if (node.isTextual()) {
+            checkText("argument '" + name + "'", node.textValue());
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                checkText("argument '" + name + "'", field.getKey());
+                checkStrings(name, field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                checkStrings(name, item);
+            }
+        }
+    }
+
+    /** Control characters (Unicode category Cc) and unpaired surrogates, which no argument has a use for. */
+    private static void checkText(String what, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw ApiException.badRequest(what + " must not contain control characters");
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1));
+                if (!paired) {
+                    throw ApiException.badRequest(what + " must be valid Unicode (unpaired surrogate)");
+                }
+                i++;
+            }
+        }
     }
 
     private static ApiException missing(String name) {

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -62,5 +64,23 @@ class BadArgumentsTest {
                     .statusCode(400).body("status", is("bad request"))
                     .body("message", containsString("must not contain control characters"));
         }
+    }
+
+    /** The throttle keys a failed login by user name; a name longer than its column answered 500. */
+    @Test
+    void overlongArgumentsAre400NotAnOverflowedColumn() {
+        String name = "n".repeat(296);
+        for (String path : new String[] { "/login", "/adminauth" }) {
+            given().contentType(ContentType.JSON).body(Map.of("username", name, "password", "x"))
+                    .post(path).then().statusCode(400)
+                    .body("status", is("bad request"))
+                    .body("message", is("argument 'username' must be at most 255 characters"));
+        }
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", "long-enough-password"))
+                .post("/createuser").then().statusCode(400).body("message", containsString("at most"));
+        // the longest accepted name still gets the ordinary answer
+        given().contentType(ContentType.JSON).body(Map.of("username", "n".repeat(255), "password", "x"))
+                .post("/login").then().statusCode(401);
     }
 }

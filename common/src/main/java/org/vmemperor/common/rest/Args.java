@@ -20,9 +20,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>
  * Every string of the arguments, at any depth and names included, is checked once here when they are read: control
  * characters (NUL, which PostgreSQL refuses, but also line breaks and escapes that would end up in logs, PV_args or
- * answer files) answer 400.
+ * answer files) and strings longer than {@link #MAX_ANY_LENGTH} answer 400. String accessors bound each value to
+ * {@link #MAX_LENGTH} characters unless the route asks for another bound, so no value can overflow a column.
  */
 public final class Args {
+
+    /** Longest string argument a string accessor accepts unless the route passes its own bound. */
+    public static final int MAX_LENGTH = 255;
+
+    /** Longest string anywhere in the arguments (argument names and values of raw or nested arguments included). */
+    public static final int MAX_ANY_LENGTH = 4096;
 
     private final ObjectNode values;
 
@@ -62,12 +69,21 @@ public final class Args {
         return node != null && !node.isNull();
     }
 
-    /** A required non-blank string. */
+    /** A required non-blank string of at most {@link #MAX_LENGTH} characters. */
     public String string(String name) {
-        return optionalString(name).orElseThrow(() -> missing(name));
+        return string(name, MAX_LENGTH);
+    }
+
+    /** A required non-blank string of at most {@code maxLength} characters. */
+    public String string(String name, int maxLength) {
+        return optionalString(name, maxLength).orElseThrow(() -> missing(name));
     }
 
     public Optional<String> optionalString(String name) {
+        return optionalString(name, MAX_LENGTH);
+    }
+
+    public Optional<String> optionalString(String name, int maxLength) {
         JsonNode node = values.get(name);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -79,6 +95,7 @@ public final class Args {
         if (text.isBlank()) {
             throw ApiException.badRequest("argument '" + name + "' must not be empty");
         }
+        checkLength(name, text, maxLength);
         return Optional.of(text);
     }
 
@@ -139,6 +156,7 @@ public final class Args {
             if (!item.isTextual() || item.textValue().isBlank()) {
                 throw ApiException.badRequest("argument '" + name + "' must be a list of strings");
             }
+            checkLength(name, item.textValue(), MAX_LENGTH);
             result.add(item.textValue());
         }
         return result;
@@ -172,6 +190,9 @@ public final class Args {
 
     /** Control characters (Unicode category Cc) and unpaired surrogates, which no argument has a use for. */
     private static void checkText(String what, String text) {
+        if (text.length() > MAX_ANY_LENGTH) {
+            throw ApiException.badRequest(what + " must be at most " + MAX_ANY_LENGTH + " characters");
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {
@@ -185,6 +206,12 @@ public final class Args {
                 }
                 i++;
             }
+        }
+    }
+
+    private static void checkLength(String name, String text, int maxLength) {
+        if (text.length() > maxLength) {
+            throw ApiException.badRequest("argument '" + name + "' must be at most " + maxLength + " characters");
         }
     }
 

@@ -55,4 +55,23 @@ class ArgsTest {
         String unicode = "Zoë 名前 \uD83D\uDE00 \u200B";
         assertThat(Args.of(JSON.createObjectNode().put("name", unicode)).string("name")).isEqualTo(unicode);
     }
+
+    @Test
+    void everyStringIsBounded() {
+        String longest = "x".repeat(Args.MAX_LENGTH);
+        assertThat(Args.of(JSON.createObjectNode().put("username", longest)).string("username")).isEqualTo(longest);
+        Args tooLong = Args.of(JSON.createObjectNode().put("username", longest + "x"));
+        assertBadRequest(() -> tooLong.string("username"),
+                "argument 'username' must be at most " + Args.MAX_LENGTH + " characters");
+        assertBadRequest(() -> tooLong.optionalString("username"), "must be at most");
+        // a route may allow more
+        assertThat(tooLong.string("username", 512)).hasSize(Args.MAX_LENGTH + 1);
+        Args list = Args.of(json("{\"users\": [\"" + longest + "x\"]}"));
+        assertBadRequest(() -> list.stringList("users"), "argument 'users' must be at most");
+        // whatever a route reads, nothing beyond MAX_ANY_LENGTH passes the parser
+        String huge = "y".repeat(Args.MAX_ANY_LENGTH + 1);
+        assertBadRequest(() -> Args.of(JSON.createObjectNode().put("unused", huge)),
+                "argument 'unused' must be at most " + Args.MAX_ANY_LENGTH);
+        assertBadRequest(() -> Args.of(JSON.createObjectNode().put(huge, 1)), "argument names must be at most");
+    }
 }

@@ -71,7 +71,7 @@ public record InstallRequest(InstallTarget target, String hostname, String usern
         if (RESERVED_USERS.contains(username)) {
             throw ApiException.badRequest("argument 'username' names a system account (" + username + ")");
         }
-        String password = args.string("password");
+        String password = args.string("password", MAX_PASSWORD);
         if (password.length() > MAX_PASSWORD || password.chars().anyMatch(c -> c == 0)) {
             throw ApiException.badRequest("argument 'password' must be at most " + MAX_PASSWORD
                     + " characters without NUL");
@@ -81,7 +81,7 @@ public record InstallRequest(InstallTarget target, String hostname, String usern
             throw ApiException.badRequest("argument 'fullname' may hold letters, digits, spaces and . ' - only (at"
                     + " most 128)");
         }
-        Optional<URI> mirror = args.optionalString("mirror_url").map(InstallRequest::mirror);
+        Optional<URI> mirror = args.optionalString("mirror_url", 512).map(InstallRequest::mirror);
         PartitionScheme partition = PartitionScheme.parse(args.optionalString("partition").orElse("auto"));
         Optional<StaticNetwork> network = network(args);
         return new InstallRequest(target, hostname.toLowerCase(Locale.ROOT), username, fullname,

@@ -99,6 +99,8 @@ class IsoRoutesTest {
         assertThat(isolist("?page=2&page_size=2").stream().map(iso -> iso.get("uuid")).toList())
                 .isEqualTo(all.subList(2, 4));
         assertThat(isolist("?page=9&page_size=10")).isEmpty();
+        assertThat(isolist("?page=9223372036854775807&page_size=2")).isEmpty();
+        assertThat(isolist("?page=-9223372036854775808&page_size=9223372036854775807")).hasSameSizeAs(all);
     }
 
     @Test

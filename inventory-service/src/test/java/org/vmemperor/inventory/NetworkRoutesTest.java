@@ -138,6 +138,12 @@ class NetworkRoutesTest {
         as(signer, Callers.ADMIN).get("/netlist?page=1&page_size=0").then().statusCode(400)
                 .body("status", is("bad request"));
         as(signer, Callers.ADMIN).get("/netlist?page=first").then().statusCode(400).body("status", is("bad request"));
+        // (page - 1) * page_size overflowed a long and answered 500
+        assertThat(netlist(Callers.ADMIN, "?page=9223372036854775807&page_size=2")).isEmpty();
+        assertThat(netlist(Callers.ADMIN, "?page=2&page_size=9223372036854775807")).isEmpty();
+        assertThat(uuids(netlist(Callers.ADMIN, "?page=1&page_size=9223372036854775807"))).isEqualTo(all);
+        as(signer, Callers.ADMIN).get("/netlist?page=9223372036854775808").then().statusCode(400)
+                .body("status", is("bad request"));
     }
 
     @Test

@@ -128,6 +128,7 @@ class VdiRoutesTest {
         assertThat(uuids(vdilist(dave, "?page=1&page_size=2"))).containsExactly(first, second);
         assertThat(uuids(vdilist(dave, "?page=2&page_size=2"))).containsExactly(third);
         assertThat(vdilist(dave, "?page=3&page_size=2")).isEmpty();
+        assertThat(vdilist(dave, "?page=4611686018427387904&page_size=4")).isEmpty();
         as(signer, dave).get("/vdilist?page_size=-1").then().statusCode(400).body("status", is("bad request"));
     }
 

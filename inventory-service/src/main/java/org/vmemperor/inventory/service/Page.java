@@ -33,15 +33,23 @@ public record Page(long page, long size) {
         return page <= 0;
     }
 
-    /** The slice of {@code items} this page covers (empty past the end). */
+    /**
+     * The slice of {@code items} this page covers (empty past the end). Any page and size a client can send are valid
+     * longs, so the arithmetic must not overflow: an offset beyond a long is past the end too.
+     */
     public <T> List<T> slice(List<T> items) {
         if (all()) {
             return items;
         }
-        long from = (page - 1) * size;
+        long from;
+        try {
+            from = Math.multiplyExact(page - 1, size);
+        } catch (ArithmeticException e) {
+            return List.of();
+        }
         if (from >= items.size()) {
             return List.of();
         }
-        return items.subList((int) from, (int) Math.min(items.size(), from + size));
+        return items.subList((int) from, (int) Math.min(items.size(), from + Math.min(size, items.size())));
     }
 }

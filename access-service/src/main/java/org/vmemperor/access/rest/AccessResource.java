@@ -39,7 +39,7 @@ public class AccessResource {
     }
 
     @POST
-    @Path("getaccess")
+    @Path("/getaccess")
     public AccessResponse getaccess(JsonNode body) {
         Args args = Args.of(body);
         ObjectType type = ObjectType.parse(args.string("type"));
@@ -51,7 +51,7 @@ public class AccessResource {
      * ({@code users/<id>}, {@code groups/<id>}) are accepted too.
      */
     @POST
-    @Path("setaccess")
+    @Path("/setaccess")
     public Response setaccess(JsonNode body, @Context HttpServerRequest request) {
         Args args = Args.of(body);
         ObjectType type = ObjectType.parse(args.string("type"));

@@ -53,7 +53,7 @@ public class AuthResource {
     }
 
     @POST
-    @Path("login")
+    @Path("/login")
     @PublicRoute
     public Response login(JsonNode body, @Context HttpServerRequest request) {
         Args args = Args.of(body);
@@ -63,7 +63,7 @@ public class AuthResource {
     }
 
     @POST
-    @Path("adminauth")
+    @Path("/adminauth")
     @PublicRoute
     public Response adminauth(JsonNode body, @Context HttpServerRequest request) {
         Args args = Args.of(body);
@@ -75,7 +75,7 @@ public class AuthResource {
 
     /** Public so that a stale cookie can always be cleared; a valid token is revoked. */
     @GET
-    @Path("logout")
+    @Path("/logout")
     @PublicRoute
     public Response logout(@Context HttpServerRequest request) {
         if (currentUser.optionalPrincipal().isPresent()) {
@@ -85,7 +85,7 @@ public class AuthResource {
     }
 
     @GET
-    @Path("userinfo")
+    @Path("/userinfo")
     public UserInfo userinfo() {
         UserPrincipal principal = currentUser.principal();
         List<String> groups = principal.groups().stream()

@@ -41,19 +41,19 @@ public class DirectoryResource {
     }
 
     @GET
-    @Path("userlist")
+    @Path("/userlist")
     public List<DirectoryEntry> userlist() {
         return directory.users();
     }
 
     @GET
-    @Path("grouplist")
+    @Path("/grouplist")
     public List<DirectoryEntry> grouplist() {
         return directory.groups();
     }
 
     @POST
-    @Path("createuser")
+    @Path("/createuser")
     @AdminOnly
     public Created createuser(JsonNode body, @Context HttpServerRequest request) {
         Args args = Args.of(body);
@@ -65,7 +65,7 @@ public class DirectoryResource {
     }
 
     @POST
-    @Path("deleteuser")
+    @Path("/deleteuser")
     @AdminOnly
     public Response deleteuser(JsonNode body, @Context HttpServerRequest request) {
         String id = Args.of(body).string("id");
@@ -75,7 +75,7 @@ public class DirectoryResource {
     }
 
     @POST
-    @Path("creategroup")
+    @Path("/creategroup")
     @AdminOnly
     public Created creategroup(JsonNode body, @Context HttpServerRequest request) {
         String name = Args.of(body).string("name");
@@ -85,7 +85,7 @@ public class DirectoryResource {
     }
 
     @POST
-    @Path("deletegroup")
+    @Path("/deletegroup")
     @AdminOnly
     public Response deletegroup(JsonNode body, @Context HttpServerRequest request) {
         String id = Args.of(body).string("id");
@@ -95,7 +95,7 @@ public class DirectoryResource {
     }
 
     @POST
-    @Path("groupmember")
+    @Path("/groupmember")
     @AdminOnly
     public Response groupmember(JsonNode body, @Context HttpServerRequest request) {
         Args args = Args.of(body);

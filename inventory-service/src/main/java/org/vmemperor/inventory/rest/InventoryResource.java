@@ -39,50 +39,50 @@ public class InventoryResource {
     }
 
     @GET
-    @Path("poollist")
+    @Path("/poollist")
     public List<PoolEntry> poollist() {
         return inventory.pools(currentUser.principal());
     }
 
     @GET
-    @Path("netlist")
+    @Path("/netlist")
     public List<NetworkEntry> netlist(@Context UriInfo uri) {
         return inventory.networks(currentUser.principal(), Page.of(Args.ofQuery(uri.getQueryParameters())));
     }
 
     @POST
-    @Path("netinfo")
+    @Path("/netinfo")
     public NetworkEntry netinfo(JsonNode body, @Context UriInfo uri) {
         return inventory.network(currentUser.principal(), args(body, uri).string("uuid"));
     }
 
     @GET
-    @Path("isolist")
+    @Path("/isolist")
     public List<IsoEntry> isolist(@Context UriInfo uri) {
         // ISOs carry no rights: any logged-in caller (AuthenticationFilter) sees them all
         return inventory.isos(Page.of(Args.ofQuery(uri.getQueryParameters())));
     }
 
     @POST
-    @Path("isoinfo")
+    @Path("/isoinfo")
     public IsoEntry isoinfo(JsonNode body, @Context UriInfo uri) {
         return inventory.iso(args(body, uri).string("uuid"));
     }
 
     @GET
-    @Path("vdilist")
+    @Path("/vdilist")
     public List<VdiEntry> vdilist(@Context UriInfo uri) {
         return inventory.disks(currentUser.principal(), Page.of(Args.ofQuery(uri.getQueryParameters())));
     }
 
     @POST
-    @Path("vdiinfo")
+    @Path("/vdiinfo")
     public VdiEntry vdiinfo(JsonNode body, @Context UriInfo uri) {
         return inventory.disk(currentUser.principal(), args(body, uri).string("uuid"));
     }
 
     @POST
-    @Path("destroyvdi")
+    @Path("/destroyvdi")
     public TaskResponse destroyvdi(JsonNode body, @Context UriInfo uri) {
         return new TaskResponse(inventory.destroyDisk(currentUser.principal(), args(body, uri).string("uuid")));
     }

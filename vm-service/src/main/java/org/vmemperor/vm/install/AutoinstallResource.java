@@ -14,7 +14,7 @@ import org.vmemperor.common.security.PublicRoute;
  * token is the only credential: the first fetch gets the file, every later, expired or unknown one a 404 with an empty
  * body.
  */
-@Path("/autoinstall")
+@Path("/")
 @PublicRoute
 public class AutoinstallResource {
 
@@ -25,7 +25,7 @@ public class AutoinstallResource {
     }
 
     @GET
-    @Path("{token}")
+    @Path("/autoinstall/{token}")
     @Produces("text/plain; charset=UTF-8")
     public Response answerFile(@PathParam("token") String token) {
         String file = tokens.consume(token).orElseThrow(ApiException::notFoundEmpty);

@@ -12,7 +12,7 @@ import org.vmemperor.vm.service.CreateVmService;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** POST /createvm: answers {@code {"task"}} at once; /taskstatus follows the installation. */
-@Path("/createvm")
+@Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class CreateVmResource {
 
@@ -25,6 +25,7 @@ public class CreateVmResource {
     }
 
     @POST
+    @Path("/createvm")
     public TaskId createvm(JsonNode body) {
         return new TaskId(createVm.create(currentUser.principal(), Args.of(body)));
     }

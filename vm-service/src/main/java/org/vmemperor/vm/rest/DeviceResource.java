@@ -26,7 +26,7 @@ public class DeviceResource {
     }
 
     @POST
-    @Path("netaction")
+    @Path("/netaction")
     public StatusOk netaction(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");
@@ -36,7 +36,7 @@ public class DeviceResource {
     }
 
     @POST
-    @Path("attachdetachvdi")
+    @Path("/attachdetachvdi")
     public StatusOk attachdetachvdi(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");
@@ -46,7 +46,7 @@ public class DeviceResource {
     }
 
     @POST
-    @Path("attachdetachiso")
+    @Path("/attachdetachiso")
     public StatusOk attachdetachiso(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");

@@ -30,7 +30,7 @@ public class TaskResource {
     }
 
     @POST
-    @Path("taskstatus")
+    @Path("/taskstatus")
     public TaskStatusView taskstatus(JsonNode body) {
         String id = Args.of(body).string("task");
         return tasks.status(id, currentUser.principal()).orElseThrow(ApiException::notFoundEmpty);

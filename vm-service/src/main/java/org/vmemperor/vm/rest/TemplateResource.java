@@ -28,20 +28,20 @@ public class TemplateResource {
     }
 
     @GET
-    @Path("tmpllist")
+    @Path("/tmpllist")
     public List<TemplateEntry> tmpllist() {
         return templates.enabled();
     }
 
     @GET
-    @Path("alltemplates")
+    @Path("/alltemplates")
     @AdminOnly
     public Map<String, Map<String, Object>> alltemplates() {
         return templates.all();
     }
 
     @POST
-    @Path("turntemplate")
+    @Path("/turntemplate")
     @AdminOnly
     public StatusOk turntemplate(JsonNode body) {
         Args args = Args.of(body);

@@ -31,32 +31,32 @@ public class VmResource {
     }
 
     @POST
-    @Path("vminfo")
+    @Path("/vminfo")
     public VmRecord vminfo(JsonNode body) {
         return vms.info(currentUser.principal(), Args.of(body).string("uuid"));
     }
 
     @POST
-    @Path("vmdiskinfo")
+    @Path("/vmdiskinfo")
     public SortedMap<String, SortedMap<String, Object>> vmdiskinfo(JsonNode body) {
         return vms.diskInfo(currentUser.principal(), Args.of(body).string("uuid"));
     }
 
     @POST
-    @Path("vmnetinfo")
+    @Path("/vmnetinfo")
     public SortedMap<String, SortedMap<String, Object>> vmnetinfo(JsonNode body) {
         return vms.netInfo(currentUser.principal(), Args.of(body).string("uuid"));
     }
 
     /** The records of the /vmlist stream's initial messages, as one array, for REST clients. */
     @GET
-    @Path("vmlist")
+    @Path("/vmlist")
     public List<VmRecord> vmlist() {
         return vms.list(currentUser.principal());
     }
 
     @POST
-    @Path("startstopvm")
+    @Path("/startstopvm")
     public TaskId startstopvm(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");
@@ -64,13 +64,13 @@ public class VmResource {
     }
 
     @POST
-    @Path("rebootvm")
+    @Path("/rebootvm")
     public TaskId rebootvm(JsonNode body) {
         return new TaskId(vms.reboot(currentUser.principal(), Args.of(body).string("uuid")));
     }
 
     @POST
-    @Path("destroyvm")
+    @Path("/destroyvm")
     public TaskId destroyvm(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");

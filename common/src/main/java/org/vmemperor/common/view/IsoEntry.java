@@ -2,7 +2,6 @@ package org.vmemperor.common.view;
 
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -31,15 +30,6 @@ public record IsoEntry(
 
     /** The entry as a sorted map under the spec's field names, for merging (/vmdiskinfo). */
     public SortedMap<String, Object> toMap() {
-        SortedMap<String, Object> map = new TreeMap<>();
-        map.put("SR", sr);
-        map.put("VMs", vms);
-        map.put("location", location);
-        map.put("name_description", nameDescription);
-        map.put("name_label", nameLabel);
-        map.put("ref", ref);
-        map.put("uuid", uuid);
-        map.put("virtual_size", virtualSize);
-        return map;
+        return ViewMaps.sorted(this);
     }
 }

@@ -3,7 +3,6 @@ package org.vmemperor.common.view;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 import org.vmemperor.common.access.AccessEntry;
 
@@ -39,15 +38,6 @@ public record NetworkEntry(
      * a sorted map keeps the merged result in the spec's order.
      */
     public SortedMap<String, Object> toMap() {
-        SortedMap<String, Object> map = new TreeMap<>();
-        map.put("PIFs", pifs);
-        map.put("VMs", vms);
-        map.put("access", access);
-        map.put("name_description", nameDescription);
-        map.put("name_label", nameLabel);
-        map.put("other_config", new TreeMap<>(otherConfig));
-        map.put("ref", ref);
-        map.put("uuid", uuid);
-        return map;
+        return ViewMaps.sorted(this);
     }
 }

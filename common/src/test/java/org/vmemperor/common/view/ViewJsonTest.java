@@ -25,15 +25,22 @@ class ViewJsonTest {
     @Test
     void networkEntry() throws Exception {
         NetworkEntry entry = new NetworkEntry(List.of("OpaqueRef:pif"), List.of("vm-uuid"), ACCESS, "",
-                "Pool-wide network associated with eth0", Map.of("netmask", "255.255.255.0"), "OpaqueRef:net",
+                "Pool-wide network associated with eth0", Map.of("netmask", "255.255.255.0", "gateway", "10.0.0.1"),
+                "OpaqueRef:net",
                 "920b8d47-9945-63d8-4b04-ad06c65d950a");
         List<String> keys = List.of("PIFs", "VMs", "access", "name_description", "name_label", "other_config", "ref",
                 "uuid");
         JsonNode json = JSON.valueToTree(entry);
         assertThat(names(json)).isEqualTo(keys);
         assertThat(json.get("access").get(0).get("userid").asText()).startsWith("users/");
+        // merged maps keep their keys sorted, nested ones too
+        List<Object> otherConfigKeys = List.copyOf(((Map<?, ?>) entry.toMap().get("other_config")).keySet());
+        assertThat(otherConfigKeys).containsExactly("gateway", "netmask");
         assertThat(json.get("access").get(0).get("access").get(0).asText()).isEqualTo("all");
         assertThat(List.copyOf(entry.toMap().keySet())).isEqualTo(keys);
+        // the map is the JSON mapping itself: same names, same values
+        JsonNode mapJson = JSON.valueToTree(entry.toMap());
+        assertThat(mapJson).isEqualTo(json);
     }
 
     @Test
@@ -46,6 +53,8 @@ class ViewJsonTest {
         assertThat(names(vdiJson)).isEqualTo(vdiKeys);
         assertThat(vdiJson.get("virtual_size").isTextual()).isTrue();
         assertThat(List.copyOf(vdi.toMap().keySet())).isEqualTo(vdiKeys);
+        JsonNode vdiMapJson = JSON.valueToTree(vdi.toMap());
+        assertThat(vdiMapJson).isEqualTo(vdiJson);
 
         IsoEntry iso = new IsoEntry("sr-uuid", List.of(), "guest-tools-7.11.0-1.iso", "", "guest-tools.iso",
                 "OpaqueRef:iso", "db199908-f133-4c7f-b06c-10ac2784ad5d", "71077888");
@@ -53,6 +62,9 @@ class ViewJsonTest {
                 "virtual_size");
         assertThat(names(JSON.valueToTree(iso))).isEqualTo(isoKeys);
         assertThat(List.copyOf(iso.toMap().keySet())).isEqualTo(isoKeys);
+        JsonNode isoMapJson = JSON.valueToTree(iso.toMap());
+        JsonNode isoJson = JSON.valueToTree(iso);
+        assertThat(isoMapJson).isEqualTo(isoJson);
     }
 
     @Test

@@ -3,7 +3,10 @@ package org.vmemperor.common.xenapi;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -17,11 +20,16 @@ import com.xensource.xenapi.Types;
 /**
  * The one service-account session on the pool, shared by an ordinary-call connection and a dedicated event
  * connection (an event.from long poll must never hold up other calls). Logs in lazily, logs in again when the pool
- * says SESSION_INVALID, and follows HOST_IS_SLAVE to the master.
+ * says SESSION_INVALID, and follows HOST_IS_SLAVE to the master. A session given up because the pool was unreachable
+ * may still live on the pool (a network blip, not a restart): it is logged out once the pool answers again, since xapi
+ * keeps a limited number of sessions and leaked ones would crowd out live ones.
  */
 final class PoolSession {
 
     private static final Logger LOG = Logger.getLogger(PoolSession.class);
+
+    /** At most this many sessions wait to be logged out; older ones are left to xapi's own expiry. */
+    static final int MAX_FORGOTTEN = 16;
 
     private final XenApiConfig config;
     private final Supplier<Optional<String>> urlSource;
@@ -29,6 +37,8 @@ final class PoolSession {
     private XenConnection calls;
     private XenConnection events;
     private String sessionReference;
+    /** Connections of sessions given up while the pool was unreachable, each holding its session reference. */
+    private final Deque<XenConnection> forgotten = new ArrayDeque<>();
 
     PoolSession(XenApiConfig config, Supplier<Optional<String>> urlSource) {
         this.config = config;
@@ -56,6 +66,7 @@ final class PoolSession {
     private <T> T run(XenCall<T> call, boolean eventConnection) {
         for (int attempt = 0;; attempt++) {
             XenConnection connection = connection(eventConnection);
+            logOutForgotten();
             try {
                 return call.apply(connection);
             } catch (Types.XenAPIException e) {
@@ -122,8 +133,50 @@ final class PoolSession {
 
     /** Forgets the session, e.g. after the pool was unreachable (a restarted toolstack forgets sessions). */
     synchronized void reset() {
-        sessionReference = null;
+        forgetSession();
         url = null;
+    }
+
+    /** Gives up the current session; it is logged out once a new one works. Called with the lock held. */
+    private void forgetSession() {
+        if (sessionReference != null && calls != null) {
+            forgotten.addLast(calls);
+            if (forgotten.size() > MAX_FORGOTTEN) {
+                forgotten.removeFirst();
+            }
+        }
+        sessionReference = null;
+    }
+
+    /**
+     * Logs out the sessions given up while the pool was unreachable, now that a session of ours works (the pool is
+     * back). Best effort: a session the pool already forgot (a restarted toolstack) answers SESSION_INVALID, and one on
+     * a host that no longer answers is left to xapi's expiry.
+     */
+    private void logOutForgotten() {
+        List<XenConnection> stale;
+        synchronized (this) {
+            if (forgotten.isEmpty() || sessionReference == null) {
+                return;
+            }
+            stale = new ArrayList<>(forgotten);
+            forgotten.clear();
+        }
+        for (XenConnection connection : stale) {
+            try {
+                Session.logout(connection);
+                LOG.debug("Logged out a session given up while the pool was unreachable");
+            } catch (Exception e) {
+                // the class only: a XenAPI error here names the session reference, which is a secret
+                LOG.debugf("A session given up while the pool was unreachable could not be logged out (%s)",
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Sessions waiting to be logged out (for tests). */
+    synchronized int forgottenSessions() {
+        return forgotten.size();
     }
 
     private synchronized void followMaster(String masterAddress) {
@@ -172,7 +225,7 @@ final class PoolSession {
 
     private PoolUnavailableException unreachable(Exception cause) {
         synchronized (this) {
-            sessionReference = null;
+            forgetSession();
         }
         return new PoolUnavailableException("the pool is unreachable: " + rootMessage(cause), cause);
     }

@@ -3,6 +3,7 @@ package org.vmemperor.common.xenapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vmemperor.simulator.XapiSimulator;
 
+import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Pool;
+import com.xensource.xenapi.Types;
 
 /** The service-account session on its own, against the simulator: master fail-over, re-login, unreachable pool. */
 class PoolSessionTest {
@@ -71,6 +74,26 @@ class PoolSessionTest {
         PoolSession session = new PoolSession(config("pw"), () -> Optional.of("http://127.0.0.1:" + port + "/"));
         assertThatThrownBy(() -> session.call(c -> Pool.getAll(c))).isInstanceOf(PoolUnavailableException.class);
         simulator.start();
+        Set<Pool> pools = session.call(c -> Pool.getAll(c));
+        assertThat(pools).isNotEmpty();
+    }
+
+    @Test
+    void logsOutASessionGivenUpWhileThePoolWasUnreachable() throws Exception {
+        PoolSession session = new PoolSession(config("pw"), () -> Optional.of(simulator.url()));
+        String first = session.call(c -> c.getSessionReference());
+        // two: HttpURLConnection sends a POST again once when its connection closes without an answer
+        simulator.faults().dropConnections(2);
+        assertThatThrownBy(() -> session.call(c -> Pool.getAll(c))).isInstanceOf(PoolUnavailableException.class);
+        assertThat(session.forgottenSessions()).isEqualTo(1);
+
+        // the pool answers again: a new session, and the one given up is gone from the pool
+        String second = session.call(c -> c.getSessionReference());
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(session.forgottenSessions()).isZero();
+        Connection given = new Connection(new URL(simulator.url()), first);
+        assertThatThrownBy(() -> Pool.getAll(given)).isInstanceOf(Types.SessionInvalid.class);
         Set<Pool> pools = session.call(c -> Pool.getAll(c));
         assertThat(pools).isNotEmpty();
     }

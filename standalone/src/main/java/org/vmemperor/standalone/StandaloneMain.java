@@ -30,7 +30,12 @@ public final class StandaloneMain {
         // handler runs; without its check, common's RequestLimits refuses it with the API's JSON error body. Read
         // once when Quarkus' HTTP recorder loads, so it must be set before Quarkus starts.
         System.setProperty("vertx.disableURIValidation", "true");
-        dependencies = LocalDependencies.startMissing(StandaloneSettings.fromEnvironment());
+        StandaloneSettings settings = StandaloneSettings.fromEnvironment();
+        if (!settings.tokenKeysConfigured()) {
+            // the installation's own key, kept with its data: no other installation accepts its sessions
+            System.setProperty("vmemperor.security.key-directory", settings.dataDirectory().toString());
+        }
+        dependencies = LocalDependencies.startMissing(settings);
         Quarkus.run(null, (exitCode, failure) -> {
             if (failure != null) {
                 LOG.error("VMEmperor stopped on a failure", failure);

@@ -1,5 +1,7 @@
 package org.vmemperor.standalone;
 
+import java.util.concurrent.CompletionException;
+
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
@@ -30,12 +32,20 @@ public final class StandaloneMain {
         // handler runs; without its check, common's RequestLimits refuses it with the API's JSON error body. Read
         // once when Quarkus' HTTP recorder loads, so it must be set before Quarkus starts.
         System.setProperty("vertx.disableURIValidation", "true");
-        StandaloneSettings settings = StandaloneSettings.fromEnvironment();
-        if (!settings.tokenKeysConfigured()) {
-            // the installation's own key, kept with its data: no other installation accepts its sessions
-            System.setProperty("vmemperor.security.key-directory", settings.dataDirectory().toString());
+        try {
+            StandaloneSettings settings = StandaloneSettings.fromEnvironment();
+            if (!settings.tokenKeysConfigured()) {
+                // the installation's own key, kept with its data: no other installation accepts its sessions
+                System.setProperty("vmemperor.security.key-directory", settings.dataDirectory().toString());
+            }
+            dependencies = LocalDependencies.startMissing(settings);
+        } catch (RuntimeException e) {
+            // one line that names the cause (the exception's own message does), not pages of traces
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            LOG.errorf("VMEmperor cannot start: %s", cause.getMessage() != null ? cause.getMessage() : cause);
+            System.exit(1);
+            return;
         }
-        dependencies = LocalDependencies.startMissing(settings);
         Quarkus.run(null, (exitCode, failure) -> {
             if (failure != null) {
                 LOG.error("VMEmperor stopped on a failure", failure);

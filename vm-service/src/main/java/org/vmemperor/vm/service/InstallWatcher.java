@@ -72,6 +72,8 @@ public class InstallWatcher {
     private final ConcurrentMap<String, String> watched = new ConcurrentHashMap<>();
 
     private ScheduledExecutorService executor;
+    /** Set at shutdown: a check interrupted by the stop (the database closing under it) is not a failure to report. */
+    private volatile boolean stopping;
     private AutoCloseable subscription;
 
     public InstallWatcher(XenObjectCache cache, TaskService tasks, AutoinstallTokens tokens,
@@ -97,6 +99,7 @@ public class InstallWatcher {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (subscription != null) {
             try {
                 subscription.close();
@@ -106,6 +109,12 @@ public class InstallWatcher {
         }
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                // let a decision under way finish while the database is still there
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -174,7 +183,11 @@ public class InstallWatcher {
             // the next scan or event tries again
             LOG.debugf("install watcher: pool unavailable while checking task %s", taskId);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "install watcher: checking task %s failed", taskId);
+            if (stopping) {
+                LOG.debugf("install watcher: checking task %s interrupted by the stop: %s", taskId, e);
+            } else {
+                LOG.warnf(e, "install watcher: checking task %s failed", taskId);
+            }
         }
     }
 

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.vmemperor.access.service.LoginService;
-import org.vmemperor.common.http.SecurityHeaders;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.common.security.PublicRoute;
@@ -60,7 +59,7 @@ public class AuthResource {
         Args args = Args.of(body);
         String username = args.string("username");
         TokenSigner.SignedToken token = logins.login(username, args.string("password"), ClientAddress.of(request));
-        return loggedIn(username, token, args.optionalBool("token").orElse(false), request);
+        return loggedIn(username, token, args.optionalBool("token").orElse(false));
     }
 
     @POST
@@ -71,7 +70,7 @@ public class AuthResource {
         String username = args.string("username");
         TokenSigner.SignedToken token = logins.adminLogin(username, args.string("password"),
                 ClientAddress.of(request));
-        return loggedIn(username, token, args.optionalBool("token").orElse(false), request);
+        return loggedIn(username, token, args.optionalBool("token").orElse(false));
     }
 
     /** Public so that a stale cookie can always be cleared; a valid token is revoked. */
@@ -82,7 +81,7 @@ public class AuthResource {
         if (currentUser.optionalPrincipal().isPresent()) {
             logins.logout(currentUser.token(), ClientAddress.of(request));
         }
-        return Response.ok(new StatusResponse("ok")).cookie(cookie("", 0, request)).build();
+        return Response.ok(new StatusResponse("ok")).cookie(cookie("", 0)).build();
     }
 
     @GET
@@ -94,20 +93,18 @@ public class AuthResource {
         return new UserInfo(principal.bareId(), principal.name(), principal.username(), groups, principal.admin());
     }
 
-    private Response loggedIn(String username, TokenSigner.SignedToken token, boolean tokenInBody,
-            HttpServerRequest request) {
+    private Response loggedIn(String username, TokenSigner.SignedToken token, boolean tokenInBody) {
         int maxAge = (int) config.tokenLifetime().toSeconds();
         return Response.ok(new LoginResponse("success", username, tokenInBody ? token.token() : null))
-                .cookie(cookie(token.token(), maxAge, request)).build();
+                .cookie(cookie(token.token(), maxAge)).build();
     }
 
-    /** {@code Secure} when configured, and whenever the client came over TLS (directly or through the ingress). */
-    private NewCookie cookie(String value, int maxAge, HttpServerRequest request) {
+    private NewCookie cookie(String value, int maxAge) {
         return new NewCookie.Builder(config.cookieName())
                 .value(value)
                 .path("/")
                 .httpOnly(true)
-                .secure(config.cookieSecure() || SecurityHeaders.overTls(request))
+                .secure(config.cookieSecure())
                 .sameSite(NewCookie.SameSite.STRICT)
                 .maxAge(maxAge)
                 .build();

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Every figure of issue 16 in one run, each printed beside its baseline measured in the same run:
+#   - POST /vminfo (admin cookie) vs the framework's ceiling (a constant JSON route of the same size in the same
+#     process, /_bench/constant, on with vmemperor.bench.constant-route=true) vs nginx serving the same body
+#   - /userinfo vs /q/health/live on a 3-VM pool (what authenticating a request costs)
+#   - GET /vmlist of the 10,000-VM pool, plain and gzip, vs nginx serving the same body
+#   - the cache's load of the pool vs Xen Orchestra's xen-api client holding the same pool from the same simulator
+#   - the service's RSS with 10,000 VMs (simulator in its own process), and with the simulator inside
+#   - time to /q/health/ready at 10,000 and at 3 VMs
+# Tools: wrk, nginx (Debian packages), node + npm (the xen-api client is installed under bench/target by npm ci).
+# Build first: ./mvnw -B package -DskipTests
+# Usage: bench/run-all.sh   (BENCH_PHASES="big loads small inproc" picks phases; BENCH_VMS=10000 BENCH_DURATION=10s BENCH_CONNECTIONS=64 override; BENCH_JAR=another
+# quarkus-run.jar measures another build, e.g. the one before a change, with the same script)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VMS=${BENCH_VMS:-10000}
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNECTIONS:-64}
+PASSWORD=vmemperor
+JAR=${BENCH_JAR:-$ROOT/standalone/target/quarkus-app/quarkus-run.jar}
+SIM_JAR=${BENCH_SIMULATOR_JAR:-$ROOT/xapi-simulator/target/xapi-simulator-0.1.0-SNAPSHOT.jar}
+for f in "$JAR" "$SIM_JAR"; do [ -f "$f" ] || { echo "missing $f: ./mvnw -B package -DskipTests" >&2; exit 1; }; done
+for tool in wrk nginx node npm curl python3; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
+
+. bench/lib.sh
+
+# --- the run ----------------------------------------------------------------------------------------------------
+
+echo "bench: $VMS VMs, wrk -t2 -c$CONNS -d$DURATION; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "installing Xen Orchestra's xen-api client (npm ci, once)"
+XO_DIR=$ROOT/bench/target/xo
+mkdir -p "$XO_DIR"
+cp bench/js/package.json bench/js/package-lock.json bench/js/xo-load.mjs "$XO_DIR/"
+if ! cmp -s "$XO_DIR/package-lock.json" "$XO_DIR/node_modules/.installed-from" 2>/dev/null; then
+    (cd "$XO_DIR" && npm ci --no-audit --no-fund --silent) && cp "$XO_DIR/package-lock.json" "$XO_DIR/node_modules/.installed-from"
+fi
+start_nginx
+
+PHASES=" ${BENCH_PHASES:-big loads small inproc} "
+phase() { [[ "$PHASES" == *" $1 "* ]]; }
+
+if phase big; then
+echo "== $VMS-VM pool, simulator in its own process"
+start_simulator "$VMS"
+start_standalone big "$SIM_URL"
+BIG_RSS=$(rss_mb "$APP_PID")
+result "ready at $VMS VMs (external pool)" "${READY_MS} ms" "" "" ""
+XO=$(node "$XO_DIR/xo-load.mjs" "$SIM_URL" "$PASSWORD")
+XO_MS=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["ms"])' "$XO")
+result "cache load of the pool at start" "${LOAD_MS} ms" "xen-api npm client" "${XO_MS} ms ($XO)" "$(ratio "$LOAD_MS" "$XO_MS")"
+
+COOKIE_JAR=$WORK/cookies
+curl -fs -c "$COOKIE_JAR" -H 'Content-Type: application/json' -d "{\"username\":\"root\",\"password\":\"$PASSWORD\"}" \
+    "$APP/adminauth" >/dev/null
+SESSION=$(awk '$6 == "vmemperor_session" {print $7}' "$COOKIE_JAR")
+COOKIE="Cookie: vmemperor_session=$SESSION"
+
+start=$(now_ms)
+curl -fs -H "$COOKIE" "$APP/vmlist" -o "$WORK/nginx/www/vmlist.json"
+FIRST_VMLIST_MS=$(( $(now_ms) - start ))
+UUID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["uuid"])' "$WORK/nginx/www/vmlist.json")
+BODY="{\"uuid\":\"$UUID\"}"
+curl -fs -H "$COOKIE" -H 'Content-Type: application/json' -d "$BODY" "$APP/vminfo" -o "$WORK/nginx/www/vminfo.json"
+VMINFO_BYTES=$(stat -c %s "$WORK/nginx/www/vminfo.json")
+VMLIST_BYTES=$(stat -c %s "$WORK/nginx/www/vmlist.json")
+echo "  /vminfo body $VMINFO_BYTES bytes, /vmlist body $VMLIST_BYTES bytes (first GET ${FIRST_VMLIST_MS} ms)"
+
+wrk_run "$APP/_bench/constant?bytes=$VMINFO_BYTES" "$CONNS" POST "$BODY"
+C_RPS=$RPS C_P50=$P50 C_P99=$P99
+wrk_run "$NGINX/vminfo.json" "$CONNS"
+N_RPS=$RPS N_P50=$P50 N_P99=$P99
+wrk_run "$APP/vminfo" "$CONNS" POST "$BODY" "$COOKIE"
+result "POST /vminfo (admin cookie)" "$RPS req/s p50 $P50 p99 $P99 ms" "constant route, same size" \
+    "$C_RPS req/s p50 $C_P50 p99 $C_P99 ms" "$(ratio "$RPS" "$C_RPS")"
+result "POST /vminfo vs nginx static file" "$RPS req/s" "nginx, same body" "$N_RPS req/s p50 $N_P50 p99 $N_P99 ms" \
+    "$(ratio "$RPS" "$N_RPS")"
+
+wrk_run "$NGINX/vmlist.json" 8
+N_RPS=$RPS N_P50=$P50
+wrk_run "$APP/vmlist" 8 GET "" "$COOKIE"
+result "GET /vmlist $VMS VMs ($VMLIST_BYTES B), 8 conns" "$RPS req/s p50 $P50 p99 $P99 ms" "nginx, same body" \
+    "$N_RPS req/s p50 $N_P50 ms" "$(ratio "$RPS" "$N_RPS")"
+GZIP_BYTES=$(curl -fs -H "$COOKIE" -H 'Accept-Encoding: gzip' "$APP/vmlist" | wc -c)
+wrk_run "$APP/vmlist" 8 GET "" "$COOKIE" "Accept-Encoding: gzip"
+result "GET /vmlist gzip ($GZIP_BYTES B), 8 conns" "$RPS req/s p50 $P50 p99 $P99 ms" "nginx, plain body" \
+    "$N_RPS req/s p50 $N_P50 ms" "$(ratio "$RPS" "$N_RPS")"
+
+END_RSS=$(rss_mb "$APP_PID")
+jcmd "$APP_PID" GC.run >/dev/null
+LIVE_MB=$(jcmd "$APP_PID" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); printf "%d", v / 1024; exit}}')
+result "service RSS, $VMS VMs, simulator apart" "${BIG_RSS} MiB at ready, ${END_RSS} MiB after the runs" \
+    "heap in use after a full GC" "${LIVE_MB} MiB" ""
+stop "$APP_PID"
+
+# the other ways to load the pool (vmemperor.xenapi.initial-load), against the same simulator
+phase loads && for mode in sdk json-per-class; do
+    EXTRA_ENV="VMEMPEROR_XENAPI_INITIAL_LOAD=$mode" start_standalone "load-$mode" "$SIM_URL"
+    result "cache load, initial-load=$mode" "${LOAD_MS} ms, ready in ${READY_MS} ms, RSS $(rss_mb "$APP_PID") MiB" \
+        "xen-api npm client" "${XO_MS} ms" "$(ratio "$LOAD_MS" "$XO_MS")"
+    stop "$APP_PID"
+done
+stop "$SIM_PID"
+fi
+
+if phase small; then
+echo "== 3-VM pool, simulator in its own process"
+start_simulator 3
+start_standalone warmup "$SIM_URL"
+stop "$APP_PID"
+start_standalone small "$SIM_URL"
+result "ready at 3 VMs (database initialised)" "${READY_MS} ms" "" "" ""
+curl -fs -c "$COOKIE_JAR" -H 'Content-Type: application/json' -d "{\"username\":\"root\",\"password\":\"$PASSWORD\"}" \
+    "$APP/adminauth" >/dev/null
+COOKIE="Cookie: vmemperor_session=$(awk '$6 == "vmemperor_session" {print $7}' "$COOKIE_JAR")"
+wrk_run "$APP/q/health/live" "$CONNS"
+H_RPS=$RPS H_P50=$P50 H_P99=$P99
+wrk_run "$APP/userinfo" "$CONNS" GET "" "$COOKIE"
+result "GET /userinfo (admin cookie)" "$RPS req/s p50 $P50 p99 $P99 ms" "/q/health/live" \
+    "$H_RPS req/s p50 $H_P50 p99 $H_P99 ms" "$(ratio "$RPS" "$H_RPS")"
+stop "$APP_PID"
+stop "$SIM_PID"
+fi
+
+if phase inproc; then
+echo "== $VMS-VM pool, simulator inside the standalone"
+INPROC_VMS=$VMS
+start_standalone inproc
+result "standalone RSS, $VMS VMs, simulator inside" "$(rss_mb "$APP_PID") MiB" "service alone" "${BIG_RSS} MiB" \
+    "$(ratio "$(rss_mb "$APP_PID")" "${BIG_RSS:-0}")"
+stop "$APP_PID"
+fi
+
+echo
+echo "figure | value | baseline | baseline value | ratio"
+cat "$RESULTS"

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.core.http.HttpServerRequest;
 
 /** /login, /adminauth, /logout, /userinfo. */
@@ -84,8 +85,10 @@ public class AuthResource {
         return Response.ok(new StatusResponse("ok")).cookie(cookie("", 0)).build();
     }
 
+    /** On the event loop: the caller comes from the verified token alone. */
     @GET
     @Path("/userinfo")
+    @NonBlocking
     public UserInfo userinfo() {
         UserPrincipal principal = currentUser.principal();
         List<String> groups = principal.groups().stream()

@@ -58,6 +58,19 @@ public class RevocationList {
     }
 
     /**
+     * What {@link #isRevoked} would answer without asking PostgreSQL: {@code TRUE} when the token id is known revoked,
+     * {@code FALSE} when it was found valid within the TTL, {@code null} when PostgreSQL must be asked. Lets a caller
+     * on an event-loop thread stay there unless a query is due.
+     */
+    Boolean knownAnswer(String tokenId) {
+        if (revoked.containsKey(tokenId)) {
+            return Boolean.TRUE;
+        }
+        Long checked = notRevokedSince.get(tokenId);
+        return checked != null && System.nanoTime() - checked < ttlNanos ? Boolean.FALSE : null;
+    }
+
+    /**
      * Revokes a token until its expiry; rows of tokens that expired anyway are purged on the way (they would be
      * rejected for their expiry).
      */

@@ -61,6 +61,14 @@ public interface SecurityConfig {
     @WithDefault("2s")
     Duration revocationCacheTtl();
 
+    /**
+     * How many verified tokens are remembered (by token string, each until its {@code exp}) so that a token's RSA
+     * signature is checked once rather than on every request; 0 turns the cache off. Revocation is checked on every
+     * request regardless.
+     */
+    @WithDefault("10000")
+    int verifiedTokenCacheSize();
+
     /** Tolerated clock difference between the signing and the verifying service. */
     @WithDefault("30s")
     Duration clockSkew();

@@ -16,7 +16,9 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Verifies session tokens: RS256 signature with the configured public key (any other algorithm, {@code none}
- * included, is refused), issuer, expiry, a token id, and the server-side revocation list.
+ * included, is refused), issuer, expiry, a token id, and the server-side revocation list. The result of the first
+ * four is remembered per token string until the token's {@code exp} ({@link VerifiedTokenCache}); revocation is asked
+ * on every use.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -26,12 +28,14 @@ public class TokenVerifier {
     private final SecurityConfig config;
     private final KeyMaterial keys;
     private final RevocationList revocations;
+    private final VerifiedTokenCache verified;
     private volatile JwtConsumer consumer;
 
     public TokenVerifier(SecurityConfig config, KeyMaterial keys, RevocationList revocations) {
         this.config = config;
         this.keys = keys;
         this.revocations = revocations;
+        this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSize());
     }
 
     /** The token's identity, or empty when it is malformed, forged, expired or revoked. */
@@ -39,6 +43,42 @@ public class TokenVerifier {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
+        VerifiedToken cached = verified.get(token);
+        if (cached == null) {
+            cached = verifySignatureAndClaims(token);
+            if (cached == null) {
+                return Optional.empty();
+            }
+            verified.put(token, cached);
+        }
+        return revocations.isRevoked(cached.tokenId()) ? Optional.empty() : Optional.of(cached);
+    }
+
+    /**
+     * {@link #verify} when it can be answered without blocking: the signature check is CPU only, and revocation is
+     * known from the last few seconds. Empty when PostgreSQL must be asked (call {@link #verify} on a worker thread).
+     */
+    public Optional<Optional<VerifiedToken>> verifyWithoutBlocking(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.of(Optional.empty());
+        }
+        VerifiedToken cached = verified.get(token);
+        if (cached == null) {
+            cached = verifySignatureAndClaims(token);
+            if (cached == null) {
+                return Optional.of(Optional.empty());
+            }
+            verified.put(token, cached);
+        }
+        Boolean revoked = revocations.knownAnswer(cached.tokenId());
+        if (revoked == null) {
+            return Optional.empty();
+        }
+        return Optional.of(revoked ? Optional.empty() : Optional.of(cached));
+    }
+
+    /** Signature, issuer, expiry and claims (not revocation); null when any is wrong. */
+    private VerifiedToken verifySignatureAndClaims(String token) {
         JwtClaims claims;
         try {
             claims = consumer().processToClaims(token);
@@ -46,13 +86,9 @@ public class TokenVerifier {
             // the reason is useful, the token itself must never be logged
             LOG.debugf("Rejected a session token: %s", e.getErrorDetails().isEmpty() ? "invalid"
                     : e.getErrorDetails().get(0).getErrorMessage());
-            return Optional.empty();
+            return null;
         }
         try {
-            String tokenId = claims.getJwtId();
-            if (revocations.isRevoked(tokenId)) {
-                return Optional.empty();
-            }
             List<String> groups = claims.hasClaim(TokenClaims.GROUPS) ? claims.getStringListClaimValue(TokenClaims.GROUPS)
                     : List.of();
             Object admin = claims.getClaimValue(TokenClaims.ADMIN);
@@ -61,12 +97,12 @@ public class TokenVerifier {
                     groups, Boolean.TRUE.equals(admin));
             if (principal.name() == null || principal.username() == null
                     || !principal.id().startsWith(UserPrincipal.USER_PREFIX)) {
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(new VerifiedToken(principal, tokenId,
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue())));
+            return new VerifiedToken(principal, claims.getJwtId(),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
         } catch (MalformedClaimException e) {
-            return Optional.empty();
+            return null;
         }
     }
 

@@ -41,6 +41,7 @@ public class EventFeed {
     private final XenApiConfig config;
     private final XenApi xenApi;
     private final XenObjectCache cache;
+    private final JsonRpcLoader jsonRpc;
     private volatile Thread thread;
     private volatile boolean running;
 
@@ -48,6 +49,7 @@ public class EventFeed {
         this.config = config;
         this.xenApi = xenApi;
         this.cache = cache;
+        this.jsonRpc = new JsonRpcLoader(config);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -125,6 +127,16 @@ public class EventFeed {
 
     private String loadEverything() {
         long started = System.nanoTime();
+        XenApiConfig.InitialLoad how = config.initialLoad();
+        if (how != XenApiConfig.InitialLoad.SDK) {
+            JsonRpcLoader.Loaded loaded = how == XenApiConfig.InitialLoad.JSON_PER_CLASS
+                    ? jsonRpc.perClass(xenApi.session(), CLASSES)
+                    : jsonRpc.eventFrom(xenApi.session(), CLASSES);
+            cache.replaceAll(loaded.objects());
+            LOG.infof("Loaded %d pool objects in %d ms (%s)", loaded.count(), (System.nanoTime() - started) / 1_000_000,
+                    how);
+            return loaded.token();
+        }
         EventBatch batch = xenApi.session().callEvents(c -> Event.from(c, CLASSES, "", 0.0));
         Map<XenClass, Map<String, XenObject>> snapshot = new EnumMap<>(XenClass.class);
         int count = 0;
@@ -139,7 +151,7 @@ public class EventFeed {
             }
         }
         cache.replaceAll(snapshot);
-        LOG.infof("Loaded %d pool objects in %d ms", count, (System.nanoTime() - started) / 1_000_000);
+        LOG.infof("Loaded %d pool objects in %d ms (%s)", count, (System.nanoTime() - started) / 1_000_000, how);
         return batch.token;
     }
 

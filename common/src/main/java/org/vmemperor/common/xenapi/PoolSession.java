@@ -92,6 +92,29 @@ final class PoolSession {
         }
     }
 
+    /** The pool's URL and the logged-in session, for calls made outside the SDK (the JSON-RPC initial load). */
+    record Current(URL url, String session) {
+    }
+
+    /** Logs in if needed; the session is shared with the SDK's connections. */
+    synchronized Current current() {
+        if (sessionReference == null) {
+            try {
+                login();
+            } catch (XenApiFailure | PoolUnavailableException e) {
+                throw e;
+            } catch (Exception e) {
+                throw unreachable(e);
+            }
+        }
+        return new Current(url, sessionReference);
+    }
+
+    /** The pool answered SESSION_INVALID for this session outside the SDK: the next call logs in again. */
+    void sessionRejected(String session) {
+        invalidate(session);
+    }
+
     private synchronized XenConnection connection(boolean eventConnection) {
         if (sessionReference == null) {
             login();

@@ -98,7 +98,7 @@ class PoolSessionTest {
         assertThat(pools).isNotEmpty();
     }
 
-    private static XenApiConfig config(String password) {
+    static XenApiConfig config(String password) {
         return new XenApiConfig() {
             @Override
             public Optional<String> url() {
@@ -138,6 +138,11 @@ class PoolSessionTest {
             @Override
             public Duration reconnectMaxDelay() {
                 return Duration.ofMillis(200);
+            }
+
+            @Override
+            public InitialLoad initialLoad() {
+                return InitialLoad.JSON_EVENT_FROM;
             }
         };
     }

@@ -1,0 +1,308 @@
+package org.vmemperor.common.xenapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The first load of the pool over JSON-RPC, read with Jackson's streaming parser straight into cached objects. The
+ * SDK's XML-RPC path builds the whole answer (225 MB of XML for 10,000 VMs) as a DOM-like tree of maps, then typed
+ * records, then field maps; here each record is read once and kept, and strings repeated across objects (refs, enum
+ * values, "") are shared. Two ways, measured by bench/cache-load.sh:
+ * <ul>
+ * <li>{@link #eventFrom}: one {@code event.from(classes, "", 0)}, as the SDK path does;</li>
+ * <li>{@link #perClass}: a token from a small {@code event.from}, then {@code <class>.get_all_records} of every class
+ * in parallel (what Xen Orchestra's client does); events since the token then replay what changed meanwhile.</li>
+ * </ul>
+ */
+final class JsonRpcLoader {
+
+    /** Objects by class and ref, and the token to follow with {@code event.from}. */
+    record Loaded(Map<XenClass, Map<String, XenObject>> objects, String token, int count) {
+    }
+
+    @FunctionalInterface
+    private interface ResultReader<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int PARALLEL_LOADS = 4;
+    private static final int SHARED_STRING_MAX_LENGTH = 96;
+
+    private final XenApiConfig config;
+    private final HttpClient http;
+    private final JsonFactory json = new JsonFactory();
+
+    JsonRpcLoader(XenApiConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** Every object of {@code classes} with {@code event.from(classes, "", 0)}. */
+    Loaded eventFrom(PoolSession session, Set<String> classes) {
+        Strings strings = new Strings();
+        Map<XenClass, Map<String, XenObject>> objects = new EnumMap<>(XenClass.class);
+        String token = call(session, "event.from", List.of(List.copyOf(classes), "", 0.0),
+                parser -> readEventBatch(parser, strings, objects));
+        return new Loaded(objects, token, count(objects.values()));
+    }
+
+    /** A token first, then {@code get_all_records} of each class in parallel. */
+    Loaded perClass(PoolSession session, Set<String> classes) {
+        String token = call(session, "event.from", List.of(List.of("pool"), "", 0.0),
+                parser -> readEventBatch(parser, new Strings(), new EnumMap<>(XenClass.class)));
+        Map<XenClass, Map<String, XenObject>> objects = new EnumMap<>(XenClass.class);
+        // a short-lived pool for one load: the pool's answers are read concurrently, then it is gone
+        ExecutorService loads = Executors.newFixedThreadPool(PARALLEL_LOADS, runnable -> {
+            Thread thread = new Thread(runnable, "xenapi-initial-load");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<XenClass, Future<Map<String, XenObject>>> pending = new EnumMap<>(XenClass.class);
+            for (XenClass type : XenClass.values()) {
+                if (classes.contains(type.eventName())) {
+                    pending.put(type, loads.submit(() -> allRecords(session, type)));
+                }
+            }
+            for (Map.Entry<XenClass, Future<Map<String, XenObject>>> entry : pending.entrySet()) {
+                objects.put(entry.getKey(), entry.getValue().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PoolUnavailableException("interrupted while loading the pool", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new PoolUnavailableException("loading the pool failed: " + e.getCause(), e.getCause());
+        } finally {
+            loads.shutdownNow();
+        }
+        return new Loaded(objects, token, count(objects.values()));
+    }
+
+    private Map<String, XenObject> allRecords(PoolSession session, XenClass type) {
+        Strings strings = new Strings();
+        RecordSchema schema = RecordSchema.of(type);
+        return call(session, type.wireName() + ".get_all_records", List.of(), parser -> {
+            Map<String, XenObject> records = new HashMap<>();
+            expect(parser, JsonToken.START_OBJECT);
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String ref = strings.share(parser.currentName());
+                parser.nextToken();
+                records.put(ref, new XenObject(type, ref, schema.fields(asMap(readValue(parser, strings)))));
+            }
+            return records;
+        });
+    }
+
+    /** Reads {@code {"events": [...], "token": ..., ...}}, adding each snapshot to {@code objects}; the token. */
+    private static String readEventBatch(JsonParser parser, Strings strings, Map<XenClass, Map<String, XenObject>> objects)
+            throws IOException {
+        expect(parser, JsonToken.START_OBJECT);
+        String token = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("events".equals(name) && value == JsonToken.START_ARRAY) {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    addEvent(asMap(readValue(parser, strings)), objects);
+                }
+            } else if ("token".equals(name)) {
+                token = parser.getValueAsString();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (token == null) {
+            throw new PoolUnavailableException("event.from answered without a token");
+        }
+        return token;
+    }
+
+    private static void addEvent(Map<String, Object> event, Map<XenClass, Map<String, XenObject>> objects) {
+        XenClass type = XenClass.fromEventName(String.valueOf(event.get("class"))).orElse(null);
+        Object snapshot = event.get("snapshot");
+        if (type == null || "del".equals(event.get("operation")) || !(snapshot instanceof Map<?, ?>)) {
+            return;
+        }
+        String ref = String.valueOf(event.get("ref"));
+        objects.computeIfAbsent(type, key -> new HashMap<>()).put(ref,
+                new XenObject(type, ref, RecordSchema.of(type).fields(asMap(snapshot))));
+    }
+
+    /** One call with the shared session (logged in again once if the pool forgot it). */
+    private <T> T call(PoolSession session, String method, List<Object> arguments, ResultReader<T> reader) {
+        for (int attempt = 0;; attempt++) {
+            PoolSession.Current current = session.current();
+            List<Object> params = new ArrayList<>(arguments.size() + 1);
+            params.add(current.session());
+            params.addAll(arguments);
+            try {
+                return send(current, method, params, reader);
+            } catch (XenApiFailure failure) {
+                if ("SESSION_INVALID".equals(failure.code()) && attempt < 2) {
+                    session.sessionRejected(current.session());
+                    continue;
+                }
+                throw failure;
+            } catch (IOException e) {
+                throw new PoolUnavailableException("the pool is unreachable: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PoolUnavailableException("interrupted while loading the pool", e);
+            }
+        }
+    }
+
+    private <T> T send(PoolSession.Current current, String method, List<Object> params, ResultReader<T> reader)
+            throws IOException, InterruptedException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("jsonrpc", "2.0");
+        request.put("method", method);
+        request.put("params", params);
+        request.put("id", 1);
+        URI uri;
+        try {
+            uri = current.url().toURI().resolve("/jsonrpc");
+        } catch (URISyntaxException e) {
+            throw new PoolUnavailableException("not a valid pool URL: " + current.url());
+        }
+        HttpRequest httpRequest = HttpRequest.newBuilder(uri).timeout(config.replyTimeout())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(request))).build();
+        HttpResponse<InputStream> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body(); JsonParser parser = json.createParser(body)) {
+            if (response.statusCode() != 200) {
+                throw new IOException("JSON-RPC answered HTTP " + response.statusCode());
+            }
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            T result = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("result".equals(name) && value != JsonToken.VALUE_NULL) {
+                    result = reader.read(parser);
+                } else if ("error".equals(name) && value != JsonToken.VALUE_NULL) {
+                    throw new XenApiFailure(errorDescription(readValue(parser, new Strings())));
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (result == null) {
+                throw new IOException(method + " answered no result");
+            }
+            return result;
+        }
+    }
+
+    /** v1 errors are the description array, v2 errors {@code {"code", "message": CODE, "data": [params]}}. */
+    private static List<String> errorDescription(Object error) {
+        List<String> description = new ArrayList<>();
+        if (error instanceof List<?> list) {
+            list.forEach(item -> description.add(String.valueOf(item)));
+        } else if (error instanceof Map<?, ?> map) {
+            description.add(String.valueOf(map.get("message")));
+            if (map.get("data") instanceof List<?> data) {
+                data.forEach(item -> description.add(String.valueOf(item)));
+            }
+        }
+        if (description.isEmpty()) {
+            description.add("INTERNAL_ERROR");
+        }
+        return description;
+    }
+
+    /** The value the parser is on, as String, Long, Double, Boolean, null, List or Map. */
+    private static Object readValue(JsonParser parser, Strings strings) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = strings.share(parser.currentName());
+                    parser.nextToken();
+                    map.put(key, readValue(parser, strings));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(parser, strings));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return strings.share(parser.getText());
+            case VALUE_NUMBER_INT:
+                return parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static void expect(JsonParser parser, JsonToken token) throws IOException {
+        expect(parser.currentToken(), token);
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("unexpected JSON-RPC answer: " + actual + " where " + expected + " belongs");
+        }
+    }
+
+    private static int count(Collection<Map<String, XenObject>> classes) {
+        return classes.stream().mapToInt(Map::size).sum();
+    }
+
+    /**
+     * One copy of each short string of a load: refs appear in many records (a VM's ref in its VBDs, VIFs, metrics),
+     * and enum values and "" in nearly all of them.
+     */
+    private static final class Strings {
+        private final Map<String, String> seen = new HashMap<>();
+
+        String share(String value) {
+            if (value.length() > SHARED_STRING_MAX_LENGTH) {
+                return value;
+            }
+            String known = seen.putIfAbsent(value, value);
+            return known == null ? value : known;
+        }
+    }
+}

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.apache.xmlrpc.XmlRpcException;
 import org.jboss.logging.Logger;
 
+import com.xensource.xenapi.Connection;
 import com.xensource.xenapi.Session;
 import com.xensource.xenapi.Types;
 
@@ -148,7 +149,12 @@ final class PoolSession {
         }
     }
 
-    private synchronized void invalidate(String staleReference) {
+    /** The session's reference, logging in first when there is none (blocking: never on the event loop). */
+    String sessionReference() {
+        return call(Connection::getSessionReference);
+    }
+
+    synchronized void invalidate(String staleReference) {
         if (staleReference != null && staleReference.equals(sessionReference)) {
             sessionReference = null;
         }

@@ -63,6 +63,27 @@ public class XenApi {
         }
     }
 
+    // --- console-service ---
+
+    /**
+     * The service account's session reference, which the pool's console endpoint accepts as its {@code session_id}
+     * cookie (console-service's HTTP CONNECT). A credential: never log it, never hand it to a client. Logs in when
+     * there is no session yet, so it blocks: call it off the event loop.
+     *
+     * @throws PoolUnavailableException when the pool cannot be reached
+     */
+    public String consoleSessionReference() {
+        return session.sessionReference();
+    }
+
+    /**
+     * The pool refused {@code staleReference} (401/403 on its console endpoint, e.g. after a toolstack restart): forget
+     * it, so that the next call logs in again. A newer session is kept.
+     */
+    public void consoleSessionRejected(String staleReference) {
+        session.invalidate(staleReference);
+    }
+
     // --- inventory-service writes ---
 
     /**

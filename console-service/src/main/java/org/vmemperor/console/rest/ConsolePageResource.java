@@ -1,0 +1,100 @@
+package org.vmemperor.console.rest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.CurrentUser;
+import org.vmemperor.common.security.PublicRoute;
+import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.xenapi.XenObject;
+import org.vmemperor.console.service.VncService;
+
+/**
+ * GET /console.html?uuid=...: the VM's console in the browser (noVNC, bundled in this jar under /console/novnc/). The
+ * page asks POST /vnc with the session cookie, then opens the console URL. Public so that a visitor without a session
+ * gets a page saying so instead of a JSON 401; every other outcome is a page too, since a person reads it.
+ */
+@Path("/console.html")
+public class ConsolePageResource {
+
+    private static final String PAGE = read("console-page/console.html");
+    private static final String MESSAGE = read("console-page/message.html");
+
+    private final VncService vnc;
+    private final CurrentUser currentUser;
+
+    public ConsolePageResource(VncService vnc, CurrentUser currentUser) {
+        this.vnc = vnc;
+        this.currentUser = currentUser;
+    }
+
+    @GET
+    @PublicRoute
+    public Response page(@QueryParam("uuid") String uuid) {
+        Optional<UserPrincipal> user = currentUser.optionalPrincipal();
+        if (user.isEmpty()) {
+            return message(401, "Not logged in",
+                    "You are not logged in to VMEmperor. Log in (POST /login), then open this page again.");
+        }
+        if (uuid == null || uuid.isBlank()) {
+            return message(400, "No VM", "Name the VM in the address: console.html?uuid=&lt;VM uuid&gt;.");
+        }
+        XenObject vm;
+        try {
+            vm = vnc.launchableVm(user.get(), uuid);
+        } catch (ApiException e) {
+            return e.httpStatus() == 403
+                    ? message(403, "Access denied", "You may not open the console of this VM.")
+                    : message(e.httpStatus(), "No such VM", "There is no VM with this uuid.");
+        }
+        String html = PAGE.replace("{{vm-name}}", escape(vm.string("name_label"))).replace("{{vm-uuid}}",
+                escape(vm.uuid()));
+        return html(200, html);
+    }
+
+    private static Response message(int status, String title, String text) {
+        return html(status, MESSAGE.replace("{{title}}", title).replace("{{text}}", text));
+    }
+
+    private static Response html(int status, String body) {
+        // no framing by other sites (clickjacking a console), no caching of a page that names a VM
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body)
+                .header("X-Frame-Options", "DENY").header("Cache-Control", "no-store").build();
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = ConsolePageResource.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

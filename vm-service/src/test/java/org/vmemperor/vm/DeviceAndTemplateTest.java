@@ -212,4 +212,32 @@ class DeviceAndTemplateTest {
         as(admin).body(Map.of("uuid", uuid, "action", "off")).post("/turntemplate").then().statusCode(200);
         as(user).get("/tmpllist").then().statusCode(200).body("uuid", not(hasItem(uuid)));
     }
+
+    @Test
+    void theBootDiskIsDetachedOnlyFromAHaltedVm() {
+        String vm = runningVm("sven");
+        String sven = users.token("sven");
+        Map<String, Object> boot = devicesOf("VBD", vm).stream()
+                .filter(v -> "Disk".equals(v.get("type")) && Boolean.TRUE.equals(v.get("bootable"))).findFirst()
+                .orElseThrow();
+        String vdiRef = (String) boot.get("VDI");
+        String vdi = (String) simulator.pool().record("VDI", vdiRef).get("uuid");
+        users.grant(ObjectType.VDI, vdi, "sven", Action.ATTACH);
+        Map<String, String> detach = Map.of("uuid", vm, "vdi", vdi, "action", "detach");
+
+        // the spec: the VM must be halted (403 until the grant reaches the cache)
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> as(sven).body(detach).post("/attachdetachvdi").then().extract().statusCode() == 400);
+        as(sven).body(detach).post("/attachdetachvdi").then().statusCode(400).body("status", is("bad request"))
+                .body("message", is("the VM must be halted to detach its boot disk (it is Running)"));
+        assertThat(devicesOf("VBD", vm)).anyMatch(v -> vdiRef.equals(v.get("VDI")));
+
+        String task = as(sven).body(Map.of("uuid", vm, "enable", false)).post("/startstopvm").then().statusCode(200)
+                .extract().path("task");
+        VmRoutesTest.awaitTask(sven, task);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> as(sven).body(Map.of("uuid", vm))
+                .post("/vminfo").then().body("power_state", is("Halted")));
+        as(sven).body(detach).post("/attachdetachvdi").then().statusCode(200).body("status", is("ok"));
+        assertThat(devicesOf("VBD", vm)).noneMatch(v -> vdiRef.equals(v.get("VDI")));
+    }
 }

@@ -102,7 +102,9 @@ public class DeviceService {
     /**
      * Attach: a read-write disk VBD on the lowest free userdevice, bootable if the VM has no other disk, hot-plugged
      * when the VM runs; attaching a disk that is already on the VM is a no-op. Detach: unplugged first when attached,
-     * then the VBD is destroyed (the disk itself is kept). An ISO given here is handled like /attachdetachiso.
+     * then the VBD is destroyed (the disk itself is kept); the boot disk only from a halted VM (the spec: "ensure that
+     * VM is halted"; a running guest would lose its root file system), other disks are hot-unplugged. An ISO given
+     * here is handled like /attachdetachiso.
      */
     public void attachDetachVdi(UserPrincipal user, String vmUuid, String vdiUuid, Direction direction) {
         XenObject vm = lookup.vm(vmUuid, user, Action.ATTACH);
@@ -130,6 +132,10 @@ public class DeviceService {
         }
         if (holding.isEmpty()) {
             throw ApiException.badRequest("the disk is not attached to this VM");
+        }
+        if (!"Halted".equals(vm.string("power_state")) && holding.stream().anyMatch(vbd -> vbd.bool("bootable"))) {
+            throw ApiException.badRequest("the VM must be halted to detach its boot disk (it is "
+                    + vm.string("power_state") + ")");
         }
         for (XenObject vbd : holding) {
             if (vbd.bool("currently_attached") && isRunning(vm)) {

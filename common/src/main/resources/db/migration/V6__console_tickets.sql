@@ -8,6 +8,7 @@ CREATE TABLE console_ticket (
     principal       TEXT          NOT NULL,
     token_id        VARCHAR(255)  NOT NULL,
     token_expires   TIMESTAMP WITH TIME ZONE NOT NULL,
+    session_epoch   BIGINT        NOT NULL DEFAULT 0,
     created         TIMESTAMP WITH TIME ZONE NOT NULL,
     expires         TIMESTAMP WITH TIME ZONE NOT NULL,
     used_at         TIMESTAMP WITH TIME ZONE

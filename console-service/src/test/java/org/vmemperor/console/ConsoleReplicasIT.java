@@ -81,8 +81,8 @@ class ConsoleReplicasIT {
         awaitReady(first);
         awaitReady(second);
 
-        String token = new TokenSigner(security(keys), new KeyMaterial(security(keys)))
-                .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true)).token();
+        String token = new TokenSigner(security(keys), new KeyMaterial(security(keys)), null)
+                .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true), 0).token();
         String vm = simulator.pool().records("VM").values().stream()
                 .filter(r -> !Boolean.TRUE.equals(r.get("is_a_template")) && !Boolean.TRUE.equals(r.get("is_control_domain"))
                         && "Running".equals(r.get("power_state")))
@@ -171,6 +171,11 @@ class ConsoleReplicasIT {
             @Override
             public String devKeyDir() {
                 return keyDir.toString();
+            }
+
+            @Override
+            public int verifiedTokenCacheSize() {
+                return 10_000;
             }
 
             @Override

@@ -2,6 +2,7 @@ package org.vmemperor.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
@@ -22,6 +23,7 @@ import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.xenapi.VmOperations;
 import org.vmemperor.simulator.XapiSimulator;
 import org.vmemperor.vm.testing.TestPool;
 import org.vmemperor.vm.testing.Users;
@@ -40,6 +42,8 @@ class DeviceAndTemplateTest {
     AccessRightsWriter rights;
     @InjectSimulator
     XapiSimulator simulator;
+    @Inject
+    VmOperations operations;
 
     Users users;
     TestPool pool;
@@ -211,5 +215,65 @@ class DeviceAndTemplateTest {
 
         as(admin).body(Map.of("uuid", uuid, "action", "off")).post("/turntemplate").then().statusCode(200);
         as(user).get("/tmpllist").then().statusCode(200).body("uuid", not(hasItem(uuid)));
+    }
+
+    @Test
+    void theBootDiskIsDetachedOnlyFromAHaltedVm() {
+        String vm = runningVm("sven");
+        String sven = users.token("sven");
+        Map<String, Object> boot = devicesOf("VBD", vm).stream()
+                .filter(v -> "Disk".equals(v.get("type")) && Boolean.TRUE.equals(v.get("bootable"))).findFirst()
+                .orElseThrow();
+        String vdiRef = (String) boot.get("VDI");
+        String vdi = (String) simulator.pool().record("VDI", vdiRef).get("uuid");
+        users.grant(ObjectType.VDI, vdi, "sven", Action.ATTACH);
+        Map<String, String> detach = Map.of("uuid", vm, "vdi", vdi, "action", "detach");
+
+        // the spec: the VM must be halted (403 until the grant reaches the cache)
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> as(sven).body(detach).post("/attachdetachvdi").then().extract().statusCode() == 400);
+        as(sven).body(detach).post("/attachdetachvdi").then().statusCode(400).body("status", is("bad request"))
+                .body("message", is("the VM must be halted to detach its boot disk (it is Running)"));
+        assertThat(devicesOf("VBD", vm)).anyMatch(v -> vdiRef.equals(v.get("VDI")));
+
+        String task = as(sven).body(Map.of("uuid", vm, "enable", false)).post("/startstopvm").then().statusCode(200)
+                .extract().path("task");
+        VmRoutesTest.awaitTask(sven, task);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> as(sven).body(Map.of("uuid", vm))
+                .post("/vminfo").then().body("power_state", is("Halted")));
+        as(sven).body(detach).post("/attachdetachvdi").then().statusCode(200).body("status", is("ok"));
+        assertThat(devicesOf("VBD", vm)).noneMatch(v -> vdiRef.equals(v.get("VDI")));
+    }
+
+    @Test
+    void aNetworkIsAttachedOnceAndDetachRemovesOneInterface() {
+        String vm = runningVm("rosa");
+        String rosa = users.token("rosa");
+        String netRef = simulator.pool().addNetwork("rosa's net");
+        String net = (String) simulator.pool().record("network", netRef).get("uuid");
+        users.grant(ObjectType.NETWORK, net, "rosa", Action.ATTACH);
+        Map<String, String> attach = Map.of("uuid", vm, "net", net, "action", "attach");
+        Map<String, String> detach = Map.of("uuid", vm, "net", net, "action", "detach");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> as(rosa).body(attach).post("/netaction").then().extract().statusCode() == 200);
+
+        // detach names the interface by its network alone, so a second one on the same network is refused
+        as(rosa).body(attach).post("/netaction").then().statusCode(400).body("status", is("bad request"))
+                .body("message", containsString("already has an interface on this network"));
+        assertThat(devicesOf("VIF", vm)).filteredOn(v -> netRef.equals(v.get("network"))).hasSize(1);
+
+        // another XenAPI client gives the VM a second interface on that network: detach removes one per call, the
+        // one with the highest device number
+        String extra = operations.createVif(simulator.pool().ref("VM", vm), netRef, "7", 1500);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(rosa).body(Map.of("uuid", vm))
+                .post("/vmnetinfo").then().statusCode(200).body("$", hasKey("7")));
+        as(rosa).body(detach).post("/netaction").then().statusCode(200).body("status", is("ok"));
+        assertThat(devicesOf("VIF", vm)).filteredOn(v -> netRef.equals(v.get("network")))
+                .extracting(v -> v.get("device")).containsExactly("1");
+        assertThat(simulator.pool().refs("VIF")).doesNotContain(extra);
+        as(rosa).body(detach).post("/netaction").then().statusCode(200);
+        assertThat(devicesOf("VIF", vm)).noneMatch(v -> netRef.equals(v.get("network")));
+        as(rosa).body(detach).post("/netaction").then().statusCode(400)
+                .body("message", is("the VM has no interface on this network"));
     }
 }

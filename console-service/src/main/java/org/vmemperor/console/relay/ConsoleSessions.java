@@ -12,9 +12,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
-import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
+import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.VmViews;
@@ -68,7 +68,7 @@ public class ConsoleSessions implements CacheListener {
     private final XenObjectCache cache;
     private final XenApi xenApi;
     private final SessionTokens sessionTokens;
-    private final RevocationList revocations;
+    private final TokenVerifier tokens;
     private final SecurityConfig security;
     private final ConsoleConfig config;
     private final PoolConsoleConnector connector;
@@ -77,7 +77,7 @@ public class ConsoleSessions implements CacheListener {
     private final Counter bytesToClient;
 
     public ConsoleSessions(Vertx vertx, ConsoleTickets tickets, VncService vnc, XenObjectCache cache, XenApi xenApi,
-            SessionTokens sessionTokens, RevocationList revocations, SecurityConfig security, ConsoleConfig config,
+            SessionTokens sessionTokens, TokenVerifier tokens, SecurityConfig security, ConsoleConfig config,
             PoolConsoleConnector connector, MeterRegistry metrics) {
         this.vertx = vertx;
         this.tickets = tickets;
@@ -85,7 +85,7 @@ public class ConsoleSessions implements CacheListener {
         this.cache = cache;
         this.xenApi = xenApi;
         this.sessionTokens = sessionTokens;
-        this.revocations = revocations;
+        this.tokens = tokens;
         this.security = security;
         this.config = config;
         this.connector = connector;
@@ -220,7 +220,8 @@ public class ConsoleSessions implements CacheListener {
     }
 
     /**
-     * Whether the session the secret was issued to has ended (expired, logged out, revoked). Blocking: may ask the
+     * Whether the session the secret was issued to has ended (expired, logged out, its user deleted or removed from a
+     * group). Blocking: may ask the
      * revocation list in PostgreSQL.
      */
     private Optional<String> sessionEnded(ConsoleTickets.Ticket ticket) {
@@ -228,7 +229,7 @@ public class ConsoleSessions implements CacheListener {
         if (Instant.now().isAfter(ticket.tokenExpires().plus(security.clockSkew()))) {
             return Optional.of("your session expired");
         }
-        if (revocations.isRevoked(ticket.tokenId())) {
+        if (!tokens.isStillValid(ticket.token())) {
             return Optional.of("your session ended");
         }
         return Optional.empty();

@@ -36,6 +36,10 @@ public class ConsoleTicketEntity extends PanacheEntityBase {
     @Column(name = "token_expires")
     public Instant tokenExpires;
 
+    /** The session epoch of that token: ending all the user's sessions (deletion, group removal) ends the console. */
+    @Column(name = "session_epoch")
+    public long sessionEpoch;
+
     @Column(name = "created")
     public Instant created;
 

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.console.config.ConsoleConfig;
@@ -40,7 +41,13 @@ public class ConsoleTickets {
     }
 
     /** What an accepted secret was bound to. */
-    public record Ticket(String vmUuid, UserPrincipal principal, String tokenId, Instant tokenExpires) {
+    public record Ticket(String vmUuid, UserPrincipal principal, String tokenId, Instant tokenExpires,
+            long sessionEpoch) {
+
+        /** The session the secret was asked with, for {@link TokenVerifier#isStillValid(VerifiedToken)}. */
+        public VerifiedToken token() {
+            return new VerifiedToken(principal, tokenId, tokenExpires, sessionEpoch);
+        }
     }
 
     /** Why a secret was not accepted. */
@@ -89,6 +96,7 @@ public class ConsoleTickets {
         row.principal = toJson(token.principal());
         row.tokenId = token.tokenId();
         row.tokenExpires = token.expiresAt();
+        row.sessionEpoch = token.sessionEpoch();
         row.created = now;
         row.expires = now.plus(config.secretLifetime());
         row.persist();
@@ -116,7 +124,8 @@ public class ConsoleTickets {
             return new Consumed(null, Refusal.EXPIRED);
         }
         row.usedAt = now;
-        return new Consumed(new Ticket(row.vmUuid, fromJson(row.principal), row.tokenId, row.tokenExpires), null);
+        return new Consumed(new Ticket(row.vmUuid, fromJson(row.principal), row.tokenId, row.tokenExpires,
+                row.sessionEpoch), null);
     }
 
     /** Deletes secrets that expired more than {@code vmemperor.console.secret-retention} ago; answers how many. */

@@ -1,6 +1,7 @@
 package org.vmemperor.vm.service;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -63,14 +64,21 @@ public class DeviceService {
 
     /**
      * Attach: a new VIF on the lowest free device number (never the count of VIFs, which collides after a detach),
-     * plugged at once when the VM runs. Detach: every VIF of the VM on that network is unplugged (if attached) and
-     * destroyed.
+     * plugged at once when the VM runs; a VM already on the network is refused (400), since the spec names the
+     * interface to detach by its network alone. Detach: the VM's VIF on that network is unplugged (if attached) and
+     * destroyed; should another client have given the VM several VIFs on it, only the one with the highest device
+     * number goes (the most recently added, as VMEmperor numbers them), one per call.
      */
     public void netAction(UserPrincipal user, String vmUuid, String networkUuid, Direction direction) {
         XenObject vm = lookup.vm(vmUuid, user, Action.ATTACH);
         XenObject network = lookup.network(networkUuid, user, Action.ATTACH);
         List<XenObject> vifs = views.devices(vm, "VIFs", XenClass.VIF);
+        List<XenObject> onNetwork = vifs.stream().filter(vif -> network.ref().equals(vif.string("network"))).toList();
         if (direction == Direction.ATTACH) {
+            if (!onNetwork.isEmpty()) {
+                throw ApiException.badRequest("the VM already has an interface on this network (device "
+                        + onNetwork.get(0).string("device") + ")");
+            }
             Set<String> used = new HashSet<>();
             vifs.forEach(vif -> used.add(vif.string("device")));
             String device = lowestFree(used);
@@ -84,17 +92,13 @@ public class DeviceService {
                     .orElse(false));
             return;
         }
-        List<XenObject> onNetwork = vifs.stream().filter(vif -> network.ref().equals(vif.string("network"))).toList();
-        if (onNetwork.isEmpty()) {
-            throw ApiException.badRequest("the VM has no interface on this network");
+        XenObject vif = onNetwork.stream().max(Comparator.comparingLong(DeviceService::deviceNumber))
+                .orElseThrow(() -> ApiException.badRequest("the VM has no interface on this network"));
+        if (vif.bool("currently_attached") && isRunning(vm)) {
+            operations.unplugVif(vif.ref());
         }
-        for (XenObject vif : onNetwork) {
-            if (vif.bool("currently_attached") && isRunning(vm)) {
-                operations.unplugVif(vif.ref());
-            }
-            operations.destroyVif(vif.ref());
-        }
-        settle(() -> onNetwork.stream().allMatch(vif -> cache.byRef(XenClass.VIF, vif.ref()).isEmpty()));
+        operations.destroyVif(vif.ref());
+        settle(() -> cache.byRef(XenClass.VIF, vif.ref()).isEmpty());
     }
 
     // --- disks ---
@@ -102,7 +106,9 @@ public class DeviceService {
     /**
      * Attach: a read-write disk VBD on the lowest free userdevice, bootable if the VM has no other disk, hot-plugged
      * when the VM runs; attaching a disk that is already on the VM is a no-op. Detach: unplugged first when attached,
-     * then the VBD is destroyed (the disk itself is kept). An ISO given here is handled like /attachdetachiso.
+     * then the VBD is destroyed (the disk itself is kept); the boot disk only from a halted VM (the spec: "ensure that
+     * VM is halted"; a running guest would lose its root file system), other disks are hot-unplugged. An ISO given
+     * here is handled like /attachdetachiso.
      */
     public void attachDetachVdi(UserPrincipal user, String vmUuid, String vdiUuid, Direction direction) {
         XenObject vm = lookup.vm(vmUuid, user, Action.ATTACH);
@@ -130,6 +136,10 @@ public class DeviceService {
         }
         if (holding.isEmpty()) {
             throw ApiException.badRequest("the disk is not attached to this VM");
+        }
+        if (!"Halted".equals(vm.string("power_state")) && holding.stream().anyMatch(vbd -> vbd.bool("bootable"))) {
+            throw ApiException.badRequest("the VM must be halted to detach its boot disk (it is "
+                    + vm.string("power_state") + ")");
         }
         for (XenObject vbd : holding) {
             if (vbd.bool("currently_attached") && isRunning(vm)) {
@@ -188,6 +198,14 @@ public class DeviceService {
     }
 
     // --- helpers ---
+
+    private static long deviceNumber(XenObject device) {
+        try {
+            return Long.parseLong(device.string("device"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
     private static boolean isRunning(XenObject vm) {
         return "Running".equals(vm.string("power_state"));

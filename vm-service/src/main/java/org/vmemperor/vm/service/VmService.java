@@ -116,7 +116,7 @@ public class VmService {
             });
         }
         String task = tasks.createTask("destroyvm", user.id(), uuid);
-        workers.run(() -> destroyWithDisks(task, vm.ref(), disks));
+        workers.run(task, () -> destroyWithDisks(task, vm.ref(), disks));
         return task;
     }
 

@@ -1,6 +1,7 @@
 package org.vmemperor.common.error;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,11 @@ public class ApiException extends RuntimeException {
     /** 400: a missing, ill-typed or invalid argument. */
     public static ApiException badRequest(String message) {
         return new ApiException(400, new ApiError("bad request", message));
+    }
+
+    /** 400 with {@code warnings} saying, by kind, which of the named objects could not be used. */
+    public static ApiException badRequest(String message, Map<String, List<String>> warnings) {
+        return new ApiException(400, new ApiError("bad request", message, null, Map.copyOf(warnings)));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -125,6 +126,21 @@ public class TaskService {
         TaskEntity task = require(id);
         task.errorInfo = toJson(errorInfo);
         end(task, state == null ? FAILURE : state, message);
+    }
+
+    /**
+     * Ends a task as failed unless it has already ended (another replica, or its own worker, got there first);
+     * answers whether this call ended it. For tasks found abandoned, e.g. runs whose replica stopped.
+     */
+    @Transactional
+    public boolean failIfUnfinished(String id, List<String> errorInfo, String message) {
+        TaskEntity task = TaskEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (task == null || task.finished != null) {
+            return false;
+        }
+        task.errorInfo = toJson(errorInfo);
+        end(task, FAILURE, message);
+        return true;
     }
 
     /** Ends a playbook run with its return code (0 = success). */
@@ -285,7 +301,8 @@ public class TaskService {
     static TaskStatusView view(TaskEntity task) {
         return switch (TaskShape.fromDb(task.shape)) {
             case INSTALLATION -> new TaskStatusView.Installation(task.objectUuid, task.state, task.message);
-            case PLAYBOOK -> new TaskStatusView.Playbook(task.returncode, task.state, task.message);
+            case PLAYBOOK -> new TaskStatusView.Playbook(task.returncode, task.state, task.message, format(task.created),
+                    format(task.finished));
             case STANDARD -> {
                 boolean done = task.finished != null;
                 String status = !done ? PENDING : SUCCESS.equals(task.state) ? SUCCESS : FAILURE;

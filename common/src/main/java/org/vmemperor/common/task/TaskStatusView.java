@@ -22,8 +22,14 @@ public sealed interface TaskStatusView {
     record Installation(String uuid, String state, String message) implements TaskStatusView {
     }
 
-    /** Playbook runs: the spec's {@code returncode} (null while running), plus the state and a message. */
+    /**
+     * Playbook runs: the spec's {@code returncode} (null while queued or running, and for a run interrupted by a
+     * restart), plus the state (queued, running, success, failure), a message, and when the run was asked for and
+     * ended ({@code finished} null until then), formatted as for standard tasks.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Playbook(Integer returncode, String state, String message) implements TaskStatusView {
+    record Playbook(Integer returncode, String state, String message, String created, String finished)
+            implements
+                TaskStatusView {
     }
 }

@@ -15,6 +15,8 @@ final class LocalDependencies implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalDependencies.class);
 
+    private static final String PLAYBOOK_NETWORKS = "vmemperor.playbooks.networks";
+
     private final XapiSimulator simulator;
     private final EmbeddedDatabase database;
 
@@ -70,6 +72,10 @@ final class LocalDependencies implements AutoCloseable {
         System.setProperty("vmemperor.xenapi.url", simulator.url());
         System.setProperty("vmemperor.xenapi.username", "root");
         System.setProperty("vmemperor.xenapi.password", settings.poolPassword());
+        // the simulator's guests are all on loopback: playbook runs of the demo may reach them and nothing else
+        if (System.getProperty(PLAYBOOK_NETWORKS) == null && System.getenv("VMEMPEROR_PLAYBOOKS_NETWORKS") == null) {
+            System.setProperty(PLAYBOOK_NETWORKS, "127.0.0.0/8");
+        }
         LOG.infof("Pool: no vmemperor.xenapi.url given, started the XenAPI simulator at %s (user root, state in %s)",
                 simulator.url(), stateFile);
         return simulator;

@@ -50,7 +50,10 @@ class StandaloneIT {
                 "VMEMPEROR_XENAPI_PASSWORD", PASSWORD,
                 "VMEMPEROR_DATA_DIR", dataDir.toString(),
                 "VMEMPEROR_SIMULATOR_PORT", Integer.toString(simulatorPort),
-                "VMEMPEROR_SIMULATOR_VMS", "4");
+                "VMEMPEROR_SIMULATOR_VMS", "4",
+                "VMEMPEROR_PLAYBOOKS_DIR", Path.of("..", "ansible").toAbsolutePath().normalize().toString(),
+                "VMEMPEROR_PLAYBOOKS_LOGS_DIR", dataDir.resolve("playbook-logs").toString(),
+                "VMEMPEROR_PLAYBOOKS_WORK_DIR", dataDir.resolve("playbook-runs").toString());
 
         long started = System.nanoTime();
         start(env, dataDir.resolve("first.log"));
@@ -87,7 +90,12 @@ class StandaloneIT {
         assertThat(login.statusCode()).as("/adminauth").isEqualTo(200);
         assertThat(login.body()).contains("\"status\":\"success\"");
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-        for (String route : List.of("/userinfo", "/poollist", "/isolist", "/tmpllist", "/vmlist")) {
+        HttpResponse<String> playbooks = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/playbooks")).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(playbooks.statusCode()).as("/playbooks").isEqualTo(200);
+        assertThat(playbooks.body()).as("the shipped playbooks").contains("\"id\":\"user-ssh-key\"")
+                .contains("\"id\":\"nginx-webserver\"");
+        for (String route : List.of("/userinfo", "/poollist", "/isolist", "/tmpllist", "/vmlist", "/playbooks")) {
             HttpResponse<String> answer = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + route)).header("Cookie", cookie).build(),
                     HttpResponse.BodyHandlers.ofString());

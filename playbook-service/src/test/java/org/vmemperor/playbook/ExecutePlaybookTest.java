@@ -33,6 +33,7 @@ import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.common.xenapi.XenObjectCache;
 import org.vmemperor.playbook.service.RunRegistry;
+import org.vmemperor.playbook.service.Workspaces;
 import org.vmemperor.playbook.testing.Callers;
 import org.vmemperor.playbook.testing.InjectSshd;
 import org.vmemperor.playbook.testing.Sshd;
@@ -67,6 +68,8 @@ class ExecutePlaybookTest {
     XenObjectCache cache;
     @Inject
     RunRegistry registry;
+    @Inject
+    Workspaces workspaces;
     @InjectSimulator
     XapiSimulator simulator;
     @InjectSshd
@@ -255,6 +258,16 @@ class ExecutePlaybookTest {
             assertThat(stdout).contains(inside).doesNotContain(outside);
             assertThat(trap.accept()).as("nothing connected to the outside guest").isNull();
         }
+    }
+
+    @Test
+    void workingDirectoriesLeftByACrashAreRemoved() throws Exception {
+        Path leftover = sshd.work().resolve("run-" + UUID.randomUUID());
+        Files.createDirectories(leftover.resolve("roles"));
+        Files.writeString(leftover.resolve("roles").resolve("main.yml"), "---\n");
+        // what a start does, before this replica holds any run
+        workspaces.removeLeftovers(registry.unfinishedElsewhere());
+        assertThat(leftover).doesNotExist();
     }
 
     @Test

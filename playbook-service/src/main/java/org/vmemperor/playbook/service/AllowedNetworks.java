@@ -9,11 +9,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.vmemperor.playbook.config.PlaybookConfig;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 
 /**
  * {@code vmemperor.playbooks.networks}: the IPv4 networks runs may connect to. Addresses are parsed as dotted quads
- * only, never resolved, so checking one never touches the network.
+ * only, never resolved, so checking one never touches the network. Built at start-up, so a malformed entry stops the
+ * service with its message instead of failing requests later.
  */
+@Startup
 @ApplicationScoped
 public class AllowedNetworks {
 

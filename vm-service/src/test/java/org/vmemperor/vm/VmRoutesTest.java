@@ -13,9 +13,16 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.vmemperor.vm.testing.Users.as;
 
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import jakarta.inject.Inject;
 
@@ -33,6 +40,7 @@ import org.vmemperor.vm.testing.TestPool;
 import org.vmemperor.vm.testing.Users;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -49,6 +57,8 @@ class VmRoutesTest {
     TaskService tasks;
     @InjectSimulator
     XapiSimulator simulator;
+    @TestHTTPResource("/vmlist")
+    URL vmlistUrl;
 
     Users users;
     TestPool pool;
@@ -156,6 +166,42 @@ class VmRoutesTest {
                         .filter(vm -> !Boolean.TRUE.equals(vm.get("is_a_template"))
                                 && !Boolean.TRUE.equals(vm.get("is_control_domain")))
                         .count()));
+    }
+
+    @Test
+    void getVmlistIsGzippedWhenAsked() throws Exception {
+        String uuid = ownedVm("hank", Action.LAUNCH);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest.Builder request = HttpRequest.newBuilder(vmlistUrl.toURI())
+                .header("Authorization", "Bearer " + users.token("hank"));
+
+        HttpResponse<byte[]> gzipped = http.send(request.copy().header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> plain = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes();
+        assertThat(JsonPath.from(new String(unzipped, StandardCharsets.UTF_8)).getList("uuid")).containsExactly(uuid);
+        assertThat(plain.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
+        assertThat(unzipped).isEqualTo(plain.body());
+    }
+
+    /** /vminfo answers from records serialised in advance: a change of any object it shows must reach it. */
+    @Test
+    void vminfoFollowsChangesOfTheObjectsItShows() {
+        String uuid = ownedVm("ivan", Action.LAUNCH);
+        String ivan = users.token("ivan");
+        Map<String, Map<String, Object>> disks = as(ivan).body(Map.of("uuid", uuid)).post("/vminfo").then()
+                .statusCode(200).extract().jsonPath().getMap("disks");
+        String vbd = disks.keySet().iterator().next();
+        boolean bootable = (Boolean) disks.get(vbd).get("bootable");
+
+        simulator.pool().set("VBD", vbd, "bootable", !bootable);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> as(ivan).body(Map.of("uuid", uuid)).post("/vminfo")
+                .then().extract().jsonPath().<String, Map<String, Object>> getMap("disks").get(vbd)
+                .get("bootable").equals(!bootable));
     }
 
     @Test

@@ -87,9 +87,14 @@ public final class AccessList {
 
     /** Whether the user, directly or through one of its groups, holds {@code action} (or {@code all}). */
     public boolean holds(UserPrincipal user, Action action) {
-        for (String id : user.principalIds()) {
-            Set<Action> actions = actionsOf(id);
-            if (actions.contains(Action.ALL) || actions.contains(action)) {
+        if (entries.isEmpty()) {
+            return false;
+        }
+        if (holdsItself(user.id(), action)) {
+            return true;
+        }
+        for (String group : user.groups()) {
+            if (holdsItself(group, action)) {
                 return true;
             }
         }
@@ -98,7 +103,23 @@ public final class AccessList {
 
     /** Whether the user, directly or through one of its groups, holds any right at all. */
     public boolean holdsAny(UserPrincipal user) {
-        return user.principalIds().stream().anyMatch(entries::containsKey);
+        if (entries.isEmpty()) {
+            return false;
+        }
+        if (entries.containsKey(user.id())) {
+            return true;
+        }
+        for (String group : user.groups()) {
+            if (entries.containsKey(group)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean holdsItself(String principalId, Action action) {
+        Set<Action> actions = entries.get(principalId);
+        return actions != null && (actions.contains(Action.ALL) || actions.contains(action));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.xenapi.XenObject;
 
 /**
  * The access-rights rules every service enforces, on an object's {@code other_config} map. Pure functions: no pool,
@@ -17,6 +18,23 @@ public final class AccessRights {
     public static final String OTHER_CONFIG_KEY = "vmemperor";
 
     private AccessRights() {
+    }
+
+    /** Whether {@code user} may perform {@code action} on a cached object (its rights parsed once per version). */
+    public static boolean check(UserPrincipal user, XenObject object, Action action) {
+        return user.admin() || object.access().holds(user, action);
+    }
+
+    /** {@link #check(UserPrincipal, XenObject, Action)} or 403 {@code access denied}. */
+    public static void require(UserPrincipal user, XenObject object, Action action) {
+        if (!check(user, object, action)) {
+            throw ApiException.accessDenied("no '" + action.wireName() + "' right on this object");
+        }
+    }
+
+    /** Whether {@code user} holds any right on a cached object: what lists filter by. */
+    public static boolean canSee(UserPrincipal user, XenObject object) {
+        return user.admin() || object.access().holdsAny(user);
     }
 
     /** Whether {@code user} may perform {@code action} on the object with this {@code other_config}. */

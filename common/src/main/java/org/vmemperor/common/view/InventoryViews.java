@@ -90,7 +90,7 @@ public class InventoryViews {
 
     /** The object's rights in the spec's list form ({@code [{"userid": "users/<id>", "access": [...]}]}). */
     public static List<AccessEntry> access(XenObject object) {
-        return AccessRights.entries(otherConfig(object));
+        return object.access().entries();
     }
 
     /** What {@link AccessRights} checks read: the object's {@code other_config}. */

@@ -9,12 +9,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.vmemperor.common.xenapi.CacheChange;
 import org.vmemperor.common.xenapi.XenClass;
 import org.vmemperor.common.xenapi.XenObject;
 import org.vmemperor.common.xenapi.XenObjectCache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 /**
  * The VM record of /vminfo and /vmlist, and the merged /vmdiskinfo and /vmnetinfo shapes, built from cached records
@@ -26,12 +32,29 @@ public class VmViews {
     private static final DateTimeFormatter SPEC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx")
             .withZone(ZoneOffset.UTC);
 
+    private static final byte[] EMPTY_ARRAY = { '[', ']' };
+
+    /**
+     * A VM's record as JSON, with the cached objects it was built from: it is still current as long as the cache holds
+     * the very same objects (cached objects are immutable and replaced on every change).
+     */
+    private record Serialised(XenObject[] inputs, byte[] json) {
+    }
+
     private final XenObjectCache cache;
     private final InventoryViews inventory;
+    private final ObjectWriter writer;
+    private final Map<String, Serialised> serialised = new ConcurrentHashMap<>();
 
-    public VmViews(XenObjectCache cache, InventoryViews inventory) {
+    public VmViews(XenObjectCache cache, InventoryViews inventory, ObjectMapper mapper) {
         this.cache = cache;
         this.inventory = inventory;
+        this.writer = mapper.writerFor(VmRecord.class);
+        cache.subscribe(change -> {
+            if (change.type() == XenClass.VM && change.operation() == CacheChange.Operation.DEL) {
+                serialised.remove(change.ref());
+            }
+        });
     }
 
     /** Whether the object is a VM users deal with: not a template, a snapshot or the control domain. */
@@ -70,6 +93,85 @@ public class VmViews {
                 vm.ref(),
                 metrics.map(m -> time(m.time("start_time"))).orElse(null),
                 vm.uuid());
+    }
+
+    /**
+     * {@link #record(XenObject)} as JSON bytes, built once per version of the objects it shows: /vminfo and GET /vmlist
+     * answer with these instead of building and writing the record on every request.
+     */
+    public byte[] recordJson(XenObject vm) {
+        XenObject[] inputs = inputs(vm);
+        Serialised known = serialised.get(vm.ref());
+        if (known != null && sameObjects(known.inputs(), inputs)) {
+            return known.json();
+        }
+        byte[] json;
+        try {
+            json = writer.writeValueAsBytes(record(vm));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a VM record could not be written as JSON", e);
+        }
+        if (cache.byRef(XenClass.VM, vm.ref()).isPresent()) {
+            serialised.put(vm.ref(), new Serialised(inputs, json));
+        }
+        return json;
+    }
+
+    /** A JSON array of {@link #recordJson} of each VM, in order. */
+    public byte[] listJson(List<XenObject> vms) {
+        if (vms.isEmpty()) {
+            return EMPTY_ARRAY;
+        }
+        List<byte[]> records = new ArrayList<>(vms.size());
+        int size = 1 + vms.size();
+        for (XenObject vm : vms) {
+            byte[] json = recordJson(vm);
+            records.add(json);
+            size += json.length;
+        }
+        byte[] array = new byte[size];
+        int at = 0;
+        for (byte[] json : records) {
+            array[at] = (byte) (at == 0 ? '[' : ',');
+            System.arraycopy(json, 0, array, at + 1, json.length);
+            at += 1 + json.length;
+        }
+        array[at] = ']';
+        return array;
+    }
+
+    /** Every cached object {@link #record} reads for this VM, in a fixed order (null where the cache has none). */
+    private XenObject[] inputs(XenObject vm) {
+        List<String> vbds = vm.strings("VBDs");
+        List<String> vifs = vm.strings("VIFs");
+        XenObject[] inputs = new XenObject[3 + 2 * vbds.size() + 2 * vifs.size()];
+        int at = 0;
+        inputs[at++] = vm;
+        inputs[at++] = cache.byRef(XenClass.VM_METRICS, vm.string("metrics")).orElse(null);
+        inputs[at++] = cache.byRef(XenClass.VM_GUEST_METRICS, vm.string("guest_metrics")).orElse(null);
+        for (String ref : vbds) {
+            XenObject vbd = cache.byRef(XenClass.VBD, ref).orElse(null);
+            inputs[at++] = vbd;
+            inputs[at++] = vbd == null ? null : cache.byRef(XenClass.VDI, vbd.string("VDI")).orElse(null);
+        }
+        for (String ref : vifs) {
+            XenObject vif = cache.byRef(XenClass.VIF, ref).orElse(null);
+            inputs[at++] = vif;
+            inputs[at++] = vif == null ? null : cache.byRef(XenClass.NETWORK, vif.string("network")).orElse(null);
+        }
+        return inputs;
+    }
+
+    private static boolean sameObjects(XenObject[] before, XenObject[] now) {
+        if (before.length != now.length) {
+            return false;
+        }
+        for (int i = 0; i < now.length; i++) {
+            if (before[i] != now[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** /vmdiskinfo: by VBD ref, the drive's fields merged over the VDI or ISO entry of the disk in it. */

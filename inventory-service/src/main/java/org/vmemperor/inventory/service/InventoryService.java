@@ -58,7 +58,7 @@ public class InventoryService {
     /** One network; the caller needs {@code attach} on it, as the original asked. */
     public NetworkEntry network(UserPrincipal caller, String uuid) {
         XenObject network = cache.requireByUuid(XenClass.NETWORK, uuid);
-        AccessRights.require(caller, InventoryViews.otherConfig(network), Action.ATTACH);
+        AccessRights.require(caller, network, Action.ATTACH);
         return views.network(network);
     }
 
@@ -83,7 +83,7 @@ public class InventoryService {
     /** One virtual disk; the caller needs {@code attach} on it, as the original asked. */
     public VdiEntry disk(UserPrincipal caller, String uuid) {
         XenObject vdi = requireDisk(uuid);
-        AccessRights.require(caller, InventoryViews.otherConfig(vdi), Action.ATTACH);
+        AccessRights.require(caller, vdi, Action.ATTACH);
         return views.vdi(vdi);
     }
 
@@ -94,7 +94,7 @@ public class InventoryService {
      */
     public String destroyDisk(UserPrincipal caller, String uuid) {
         XenObject vdi = requireDisk(uuid);
-        AccessRights.require(caller, InventoryViews.otherConfig(vdi), Action.DESTROY);
+        AccessRights.require(caller, vdi, Action.DESTROY);
         String xenTask = xenApi.destroyVdiAsync(vdi.ref());
         return tasks.trackXenTask(DESTROY_VDI, caller.id(), xenTask, uuid);
     }
@@ -120,7 +120,7 @@ public class InventoryService {
         if (caller.admin()) {
             return objects;
         }
-        return objects.stream().filter(object -> AccessRights.canSee(caller, InventoryViews.otherConfig(object)))
+        return objects.stream().filter(object -> AccessRights.canSee(caller, object))
                 .toList();
     }
 }

@@ -87,7 +87,7 @@ public class CreateVmService {
     public String create(UserPrincipal user, Args args) {
         CreateVmPlan plan = validate(user, args);
         String task = tasks.createTask(KIND, user.id(), null);
-        workers.run(() -> build(task, user, plan));
+        workers.run(task, () -> build(task, user, plan));
         return task;
     }
 

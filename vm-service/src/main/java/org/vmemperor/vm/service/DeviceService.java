@@ -117,7 +117,7 @@ public class DeviceService {
             cdAction(vm, vdi, direction);
             return;
         }
-        AccessRights.require(user, InventoryViews.otherConfig(vdi), Action.ATTACH);
+        AccessRights.require(user, vdi, Action.ATTACH);
         List<XenObject> vbds = views.devices(vm, "VBDs", XenClass.VBD);
         List<XenObject> holding = vbds.stream().filter(vbd -> vdi.ref().equals(vbd.string("VDI"))).toList();
         if (direction == Direction.ATTACH) {

@@ -9,7 +9,6 @@ import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
-import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.VmViews;
 import org.vmemperor.common.xenapi.XenClass;
 import org.vmemperor.common.xenapi.XenObject;
@@ -34,7 +33,7 @@ public class VmLookup {
         if (!VmViews.isUserVm(vm)) {
             throw unknown("VM", uuid);
         }
-        AccessRights.require(user, InventoryViews.otherConfig(vm), action);
+        AccessRights.require(user, vm, action);
         return vm;
     }
 
@@ -49,7 +48,7 @@ public class VmLookup {
 
     public XenObject network(String uuid, UserPrincipal user, Action action) {
         XenObject network = cache.requireByUuid(XenClass.NETWORK, uuid);
-        AccessRights.require(user, InventoryViews.otherConfig(network), action);
+        AccessRights.require(user, network, action);
         return network;
     }
 

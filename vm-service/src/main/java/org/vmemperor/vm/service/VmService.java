@@ -13,7 +13,6 @@ import org.vmemperor.common.access.Action;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.task.TaskService;
-import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.VmRecord;
 import org.vmemperor.common.view.VmViews;
 import org.vmemperor.common.xenapi.PoolUnavailableException;
@@ -50,6 +49,11 @@ public class VmService {
         return views.record(lookup.vm(uuid, user, Action.LAUNCH));
     }
 
+    /** {@link #info} as JSON bytes, serialised once per version of the VM's objects. */
+    public byte[] infoJson(UserPrincipal user, String uuid) {
+        return views.recordJson(lookup.vm(uuid, user, Action.LAUNCH));
+    }
+
     public SortedMap<String, SortedMap<String, Object>> diskInfo(UserPrincipal user, String uuid) {
         return views.diskInfo(lookup.vm(uuid, user, Action.LAUNCH));
     }
@@ -58,10 +62,9 @@ public class VmService {
         return views.netInfo(lookup.vm(uuid, user, Action.LAUNCH));
     }
 
-    /** Every VM the user holds any right on, as /vmlist records. */
-    public List<VmRecord> list(UserPrincipal user) {
-        return views.vms().stream().filter(vm -> AccessRights.canSee(user, InventoryViews.otherConfig(vm)))
-                .map(views::record).toList();
+    /** {@link #list} as one JSON array, from the VMs' serialised records. */
+    public byte[] listJson(UserPrincipal user) {
+        return views.listJson(views.vms().stream().filter(vm -> AccessRights.canSee(user, vm)).toList());
     }
 
     /**
@@ -109,14 +112,14 @@ public class VmService {
                 continue;
             }
             cache.byRef(XenClass.VDI, vbd.string("VDI")).ifPresent(vdi -> {
-                if (!AccessRights.check(user, InventoryViews.otherConfig(vdi), Action.DESTROY)) {
+                if (!AccessRights.check(user, vdi, Action.DESTROY)) {
                     throw ApiException.accessDenied("no 'destroy' right on disk " + vdi.uuid());
                 }
                 disks.add(vdi.ref());
             });
         }
         String task = tasks.createTask("destroyvm", user.id(), uuid);
-        workers.run(() -> destroyWithDisks(task, vm.ref(), disks));
+        workers.run(task, () -> destroyWithDisks(task, vm.ref(), disks));
         return task;
     }
 

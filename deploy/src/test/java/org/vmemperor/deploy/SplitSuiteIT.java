@@ -1,0 +1,106 @@
+package org.vmemperor.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vmemperor.common.testing.TestDatabase;
+
+/**
+ * The split suite as deploy/local/split-suite.sh starts it (five packaged services as separate processes, one fresh
+ * PostgreSQL database they migrate together, Debian's nginx in front), with the simulator as its own process; the
+ * scenario goes through the ingress port only.
+ */
+class SplitSuiteIT {
+
+    private static Path runDir;
+    private static Process simulator;
+    private static String ingress;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runDir = Files.createTempDirectory("vmemperor-split-suite");
+        int simulatorPort = Processes.freePort();
+        simulator = Processes.simulator(simulatorPort, runDir.resolve("simulator.log"));
+        int ingressPort = Processes.freePort();
+        TestDatabase db = TestDatabase.get();
+        Processes.run(List.of(script().toString(), "start"), Map.of(
+                "VMEMPEROR_XENAPI_URL", "http://127.0.0.1:" + simulatorPort + "/",
+                "VMEMPEROR_XENAPI_PASSWORD", Processes.POOL_PASSWORD,
+                "DB_URL", db.jdbcUrl(), "DB_USER", db.username(), "DB_PASSWORD", db.password(),
+                "INGRESS_PORT", Integer.toString(ingressPort),
+                "VMEMPEROR_RUN_DIR", runDir.toString()), runDir.resolve("start.log"), Duration.ofMinutes(6));
+        ingress = "http://127.0.0.1:" + ingressPort;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (runDir != null) {
+                Processes.run(List.of(script().toString(), "stop"), Map.of("VMEMPEROR_RUN_DIR", runDir.toString()),
+                        runDir.resolve("stop.log"), Duration.ofMinutes(2));
+                for (String service : RouteTable.SERVICES) {
+                    assertThat(runDir.resolve(service + ".pid")).as("stop removes what it started").doesNotExist();
+                }
+            }
+        } finally {
+            Processes.stop(simulator);
+        }
+    }
+
+    private static Path script() {
+        return ModuleFiles.path("local/split-suite.sh");
+    }
+
+    @Test
+    void scenarioThroughTheIngress() throws Exception {
+        new Scenario(ingress, Processes.POOL_PASSWORD).run();
+    }
+
+    /**
+     * The ingress answers only the route table: the services' own /q endpoints and unknown paths are 404. (nginx answers
+     * /autoinstall, the prefix without its slash, with a redirect to /autoinstall/: a route of the table.)
+     */
+    @Test
+    void ingressServesNothingElse() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/q/health/ready", "/q/health", "/q/metrics", "/nosuchroute", "/vmlist/x", "/login/x")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(ingress + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    /** The five services migrated one database concurrently: each migration is recorded once and succeeded. */
+    @Test
+    void schemaMigratedOnce() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT version, count(*), bool_and(success)"
+                        + " FROM flyway_schema_history WHERE version IS NOT NULL GROUP BY version")) {
+            int versions = 0;
+            while (rows.next()) {
+                versions++;
+                assertThat(rows.getInt(2)).as("V" + rows.getString(1) + " applied once").isEqualTo(1);
+                assertThat(rows.getBoolean(3)).isTrue();
+            }
+            assertThat(versions).isGreaterThanOrEqualTo(4);
+        }
+    }
+}

@@ -53,9 +53,10 @@ public class TokenBenchmark {
         SecurityConfig withoutCache = config(keyDir, 0);
         SecurityConfig withCache = config(keyDir, 10_000);
         KeyMaterial keys = new KeyMaterial(withCache);
-        token = new TokenSigner(withCache, keys)
+        // epoch 0: the stub database below knows no ended sessions
+        token = new TokenSigner(withCache, keys, null)
                 .sign(new UserPrincipal("users/0b6f9a1e-1111-4111-8111-000000000001", "Member", "member",
-                        List.of("groups/3f0c6f62-0d43-4d5c-9b4c-5b8f9c4f0a11"), false))
+                        List.of("groups/3f0c6f62-0d43-4d5c-9b4c-5b8f9c4f0a11"), false), 0)
                 .token();
         uncached = new TokenVerifier(withoutCache, new KeyMaterial(withoutCache),
                 new RevocationList(noRevokedTokens(), withoutCache));
@@ -96,7 +97,8 @@ public class TokenBenchmark {
 
     /** A database whose revoked_token table is empty. */
     private static DataSource noRevokedTokens() {
-        ResultSet empty = stub(ResultSet.class, "next", false);
+        // one row: not logged out (false), no session epoch (SQL NULL, read as 0)
+        ResultSet empty = stub(ResultSet.class, "next", true);
         PreparedStatement query = stub(PreparedStatement.class, "executeQuery", empty);
         Connection connection = stub(Connection.class, "prepareStatement", query);
         return stub(DataSource.class, "getConnection", connection);
@@ -113,6 +115,9 @@ public class TokenBenchmark {
             }
             if (method.getReturnType() == int.class) {
                 return 0;
+            }
+            if (method.getReturnType() == long.class) {
+                return 0L;
             }
             return null;
         });

@@ -2,6 +2,7 @@ package org.vmemperor.standalone;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.db.EmbeddedDatabase;
@@ -46,17 +47,24 @@ final class LocalDependencies implements AutoCloseable {
                 simulator = startSimulator(settings);
             }
             return new LocalDependencies(simulator, database.join());
+        } catch (CompletionException e) {
+            stopStarted(simulator, database);
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (RuntimeException e) {
-            if (simulator != null) {
-                simulator.stop();
-            }
-            database.thenAccept(db -> {
-                if (db != null) {
-                    db.close();
-                }
-            });
+            stopStarted(simulator, database);
             throw e;
         }
+    }
+
+    private static void stopStarted(XapiSimulator simulator, CompletableFuture<EmbeddedDatabase> database) {
+        if (simulator != null) {
+            simulator.stop();
+        }
+        database.thenAccept(db -> {
+            if (db != null) {
+                db.close();
+            }
+        });
     }
 
     private static XapiSimulator startSimulator(StandaloneSettings settings) {
@@ -92,7 +100,7 @@ final class LocalDependencies implements AutoCloseable {
         return database;
     }
 
-    /** Stops both (the simulator saves its state); safe to call more than once. */
+    /** Stops both, simulator first (it saves its state); safe to call more than once. */
     @Override
     public synchronized void close() {
         if (simulator != null) {

@@ -19,9 +19,12 @@ import java.util.Optional;
  * @param simulatorVms {@code vmemperor.simulator.vms}: ordinary VMs in the demo pool, default 3
  * @param simulatorInstallSeconds {@code vmemperor.simulator.install-seconds}: the simulated installer's duration,
  *        default 20
+ * @param tokenKeysConfigured whether {@code vmemperor.security.public-key-location}, {@code private-key-location} or
+ *        {@code key-directory} is given; otherwise the session-token key is kept in the data directory
  */
 record StandaloneSettings(Optional<String> poolUrl, String poolPassword, Optional<String> databaseUrl,
-        Path dataDirectory, int simulatorPort, int simulatorVms, int simulatorInstallSeconds) {
+        Path dataDirectory, int simulatorPort, int simulatorVms, int simulatorInstallSeconds,
+        boolean tokenKeysConfigured) {
 
     static final String DEFAULT_POOL_PASSWORD = "vmemperor";
 
@@ -33,7 +36,10 @@ record StandaloneSettings(Optional<String> poolUrl, String poolPassword, Optiona
                 Path.of(setting("vmemperor.data-dir").orElse("vmemperor-data")).toAbsolutePath(),
                 integer("vmemperor.simulator.port", 0),
                 integer("vmemperor.simulator.vms", 3),
-                integer("vmemperor.simulator.install-seconds", 20));
+                integer("vmemperor.simulator.install-seconds", 20),
+                setting("vmemperor.security.public-key-location").or(() -> setting(
+                        "vmemperor.security.private-key-location"))
+                        .or(() -> setting("vmemperor.security.key-directory")).isPresent());
     }
 
     private static Optional<String> setting(String name) {

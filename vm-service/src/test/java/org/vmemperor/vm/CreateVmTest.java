@@ -180,6 +180,13 @@ class CreateVmTest {
                 .filter(vbd -> simulator.pool().ref("VM", vm).equals(vbd.get("VM")))
                 .filter(vbd -> "CD".equals(String.valueOf(vbd.get("type"))))
                 .map(vbd -> vbd.get("VDI"))).containsExactly(isoRef);
+
+        // the VM vanishes from the pool behind VMEmperor's back (as a pool restored from an older state loses it):
+        // the task must not go on reading as an existing installed VM
+        simulator.pool().destroy("VM", vm);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(as(alice)
+                .body(Map.of("task", task)).post("/taskstatus").then().statusCode(200).extract().jsonPath()
+                .getString("message")).contains("the VM no longer exists in the pool"));
     }
 
     @Test

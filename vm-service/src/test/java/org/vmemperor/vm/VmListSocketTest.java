@@ -65,6 +65,8 @@ class VmListSocketTest {
     static final class Client implements WebSocket.Listener {
         final List<JsonNode> messages = new CopyOnWriteArrayList<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        /** The reason the server gave with its close frame; set before {@link #closed} completes. */
+        volatile String closeReason;
         private final StringBuilder partial = new StringBuilder();
 
         @Override
@@ -84,6 +86,7 @@ class VmListSocketTest {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }

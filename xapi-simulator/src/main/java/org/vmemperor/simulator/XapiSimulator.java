@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,8 +66,12 @@ public final class XapiSimulator {
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
     private final ExecutorService io;
+    private final Object saveLock = new Object();
     private volatile int port;
     private boolean populated;
+    private ScheduledFuture<?> periodicSave;
+    /** The event id the state file holds; a save is needed once the pool has moved past it. */
+    private long savedEventId = -1;
     private Vertx vertx;
     private SimulatorHttpServer server;
 
@@ -133,7 +138,39 @@ public final class XapiSimulator {
                 store.set("console", c, "location", power.consoleLocation(store.str("console", c, "uuid")));
             }
         });
+        if (config.stateFile != null && !config.saveInterval.isZero()) {
+            long interval = config.saveInterval.toMillis();
+            periodicSave = timers.scheduleWithFixedDelay(this::saveIfChanged, interval, interval,
+                    TimeUnit.MILLISECONDS);
+        }
         LOG.infof("XenAPI simulator listening on %s (%d methods)", url(), methods.names().size());
+    }
+
+    /**
+     * Write-behind: the state file follows the pool within {@code saveInterval}, so a process killed without a stop
+     * loses at most that much. Each save replaces the file atomically (temporary file, then rename).
+     */
+    private void saveIfChanged() {
+        try {
+            saveState(false);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot save the pool state to %s: %s", config.stateFile, e.getMessage());
+        }
+    }
+
+    private void saveState(boolean always) {
+        synchronized (saveLock) {
+            long lastEvent = store.events().lastId();
+            if (!always && lastEvent == savedEventId) {
+                return;
+            }
+            try {
+                new StateFile(config.stateFile).save(store, systems);
+                savedEventId = lastEvent;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private void populate() {
@@ -141,6 +178,7 @@ public final class XapiSimulator {
             try {
                 new StateFile(config.stateFile).load(store, systems);
                 power.resumeDomids();
+                savedEventId = store.events().lastId();
                 store.atomically(() -> power.keepGuestsOnLoopback(addresses));
                 LOG.infof("pool state loaded from %s", config.stateFile);
                 return;
@@ -156,6 +194,10 @@ public final class XapiSimulator {
         if (server == null) {
             return;
         }
+        if (periodicSave != null) {
+            periodicSave.cancel(false);
+            periodicSave = null;
+        }
         server.stop();
         server = null;
         events.dropWaiters();
@@ -167,8 +209,8 @@ public final class XapiSimulator {
         vertx = null;
         if (config.stateFile != null) {
             try {
-                new StateFile(config.stateFile).save(store, systems);
-            } catch (IOException e) {
+                saveState(true);
+            } catch (RuntimeException e) {
                 LOG.errorf(e, "cannot save the pool state to %s", config.stateFile);
             }
         }
@@ -233,6 +275,7 @@ public final class XapiSimulator {
         private int demoVms = 3;
         private long installMillis = 2000;
         private Path stateFile;
+        private Duration saveInterval = Duration.ofSeconds(2);
         private int eventHistory = 100_000;
 
         private Builder() {
@@ -268,9 +311,21 @@ public final class XapiSimulator {
             return this;
         }
 
-        /** State saved on stop() and loaded on the first start(). */
+        /**
+         * State loaded on the first start(), saved on stop() and, while the pool changes, every
+         * {@link #saveInterval(Duration)}.
+         */
         public Builder stateFile(Path path) {
             this.stateFile = path;
+            return this;
+        }
+
+        /**
+         * How often a changed pool is written to the state file while running (default 2 s), so that a process killed
+         * without stop() loses at most that much; {@link Duration#ZERO} saves on stop() only.
+         */
+        public Builder saveInterval(Duration interval) {
+            this.saveInterval = interval;
             return this;
         }
 

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.vmemperor.access.service.LoginService;
+import org.vmemperor.common.http.SecurityHeaders;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.common.security.PublicRoute;
@@ -60,7 +61,7 @@ public class AuthResource {
         Args args = Args.of(body);
         String username = args.string("username");
         TokenSigner.SignedToken token = logins.login(username, args.string("password"), ClientAddress.of(request));
-        return loggedIn(username, token, args.optionalBool("token").orElse(false));
+        return loggedIn(username, token, args.optionalBool("token").orElse(false), request);
     }
 
     @POST
@@ -71,7 +72,7 @@ public class AuthResource {
         String username = args.string("username");
         TokenSigner.SignedToken token = logins.adminLogin(username, args.string("password"),
                 ClientAddress.of(request));
-        return loggedIn(username, token, args.optionalBool("token").orElse(false));
+        return loggedIn(username, token, args.optionalBool("token").orElse(false), request);
     }
 
     /** Public so that a stale cookie can always be cleared; a valid token is revoked. */
@@ -82,7 +83,7 @@ public class AuthResource {
         if (currentUser.optionalPrincipal().isPresent()) {
             logins.logout(currentUser.token(), ClientAddress.of(request));
         }
-        return Response.ok(new StatusResponse("ok")).cookie(cookie("", 0)).build();
+        return Response.ok(new StatusResponse("ok")).cookie(cookie("", 0, request)).build();
     }
 
     /** On the event loop: the caller comes from the verified token alone. */
@@ -96,18 +97,20 @@ public class AuthResource {
         return new UserInfo(principal.bareId(), principal.name(), principal.username(), groups, principal.admin());
     }
 
-    private Response loggedIn(String username, TokenSigner.SignedToken token, boolean tokenInBody) {
+    private Response loggedIn(String username, TokenSigner.SignedToken token, boolean tokenInBody,
+            HttpServerRequest request) {
         int maxAge = (int) config.tokenLifetime().toSeconds();
         return Response.ok(new LoginResponse("success", username, tokenInBody ? token.token() : null))
-                .cookie(cookie(token.token(), maxAge)).build();
+                .cookie(cookie(token.token(), maxAge, request)).build();
     }
 
-    private NewCookie cookie(String value, int maxAge) {
+    /** {@code Secure} when configured, and whenever the client came over TLS (directly or through the ingress). */
+    private NewCookie cookie(String value, int maxAge, HttpServerRequest request) {
         return new NewCookie.Builder(config.cookieName())
                 .value(value)
                 .path("/")
                 .httpOnly(true)
-                .secure(config.cookieSecure())
+                .secure(config.cookieSecure() || SecurityHeaders.overTls(request))
                 .sameSite(NewCookie.SameSite.STRICT)
                 .maxAge(maxAge)
                 .build();

@@ -15,6 +15,17 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     @Override
     public Response toResponse(WebApplicationException exception) {
         int status = exception.getResponse().getStatus();
+        if (status >= 500) {
+            return UnexpectedExceptionMapper.internalError(exception);
+        }
+        return ApiExceptionMapper.toResponse(status, forStatus(status), null);
+    }
+
+    /**
+     * The body of a client error raised by the HTTP layer rather than by a route (here, and before any route runs:
+     * {@code org.vmemperor.common.http.RequestLimits}).
+     */
+    public static ApiError forStatus(int status) {
         String message = switch (status) {
             case 400 -> "bad request";
             case 401 -> "not authorized";
@@ -22,20 +33,20 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             case 404 -> "no such route";
             case 405 -> "method not allowed";
             case 406 -> "not acceptable";
+            case 413 -> "request body too large";
+            case 414 -> "request URI too long";
             case 415 -> "unsupported media type: send application/json";
+            case 431 -> "request headers too large";
             default -> Response.Status.fromStatusCode(status) == null ? "error"
                     : Response.Status.fromStatusCode(status).getReasonPhrase();
         };
         String kind = switch (status) {
-            case 400, 405, 406, 415 -> "bad request";
+            case 400, 405, 406, 413, 414, 415, 431 -> "bad request";
             case 401 -> "error";
             case 403 -> "access denied";
             case 404 -> "not found";
             default -> "error";
         };
-        if (status >= 500) {
-            return UnexpectedExceptionMapper.internalError(exception);
-        }
-        return ApiExceptionMapper.toResponse(status, new ApiError(kind, message), null);
+        return new ApiError(kind, message);
     }
 }

@@ -22,20 +22,29 @@ import java.util.Base64;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
+
 /**
- * The RSA keys of the session token. Configured PEM files win; otherwise (development, tests, the standalone) one key
- * is generated on first use into {@link SecurityConfig#devKeyDir()} and shared by every process on the machine, so
- * separately started services still agree on it. Only the private key is stored: the public key is derived from it,
- * so the pair can never be half-written.
+ * The RSA keys of the session token, which belong to one installation. Configured PEM files win; otherwise the key of
+ * {@link SecurityConfig#keyDirectory()} (the standalone's data directory), generated there on the first start; otherwise,
+ * in dev and tests only, a key generated in memory for this process. Without any of them the service refuses to start
+ * (checked at start-up, not at the first login). Only the private key is stored: the public key is derived from it, so
+ * the pair can never be half-written.
  */
 @ApplicationScoped
 public class KeyMaterial {
 
     private static final Logger LOG = Logger.getLogger(KeyMaterial.class);
-    static final String DEV_KEY_FILE = "dev-signing-key.pem";
+    /** The file of {@link SecurityConfig#keyDirectory()}. */
+    public static final String KEY_FILE = "token-signing-key.pem";
+    static final String MISSING_KEYS = "No session-token key configured. Set vmemperor.security.public-key-location"
+            + " (VMEMPEROR_SECURITY_PUBLIC_KEY_LOCATION) on every service and vmemperor.security.private-key-location"
+            + " (VMEMPEROR_SECURITY_PRIVATE_KEY_LOCATION) on access-service (PEM files, see common/SECURITY.md), or"
+            + " vmemperor.security.key-directory (VMEMPEROR_SECURITY_KEY_DIRECTORY) to keep a generated key there";
 
     private final SecurityConfig config;
     private volatile PublicKey publicKey;
@@ -43,6 +52,11 @@ public class KeyMaterial {
 
     public KeyMaterial(SecurityConfig config) {
         this.config = config;
+    }
+
+    /** A service without keys must fail at start, not on the first request. */
+    void onStart(@Observes StartupEvent event) {
+        load();
     }
 
     /** The key every service verifies tokens with. */
@@ -69,25 +83,34 @@ public class KeyMaterial {
                 publicKey = configuredPublic.orElseGet(() -> derivePublic(configuredPrivate.get()));
                 return;
             }
-            if (!config.devKeys()) {
-                throw new IllegalStateException("no token key configured: set vmemperor.security.public-key-location"
-                        + " (and private-key-location for access-service), or allow vmemperor.security.dev-keys");
+            PrivateKey generated;
+            if (config.keyDirectory().isPresent()) {
+                generated = installationKey(Path.of(config.keyDirectory().get()).toAbsolutePath());
+            } else if (config.devKeys()) {
+                generated = generate().getPrivate();
+                LOG.info("Signing session tokens with a key generated for this process (dev/test profile): no other"
+                        + " process accepts its tokens");
+            } else {
+                throw new IllegalStateException(MISSING_KEYS);
             }
-            PrivateKey dev = devKey(Path.of(config.devKeyDir()));
-            privateKey = Optional.of(dev);
-            publicKey = derivePublic(dev);
+            privateKey = Optional.of(generated);
+            publicKey = derivePublic(generated);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the token keys: " + e.getMessage(), e);
         }
     }
 
-    private static PrivateKey devKey(Path dir) throws IOException, GeneralSecurityException {
-        Path file = dir.resolve(DEV_KEY_FILE);
+    private static KeyPair generate() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static PrivateKey installationKey(Path dir) throws IOException, GeneralSecurityException {
+        Path file = dir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
             Files.createDirectories(dir);
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
+            KeyPair pair = generate();
             Path temporary = Files.createTempFile(dir, "key", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
@@ -95,14 +118,15 @@ public class KeyMaterial {
                 // a hard link is created atomically and never replaces an existing file: when two processes race,
                 // the first key wins and both read that one back
                 Files.createLink(file, temporary);
-                LOG.warnf("Generated a development token key in %s; configure vmemperor.security.*-key-location"
-                        + " for production", file);
+                LOG.infof("Generated this installation's session-token key in %s (mode 0600; delete it, with the"
+                        + " service stopped, to rotate it)", file);
             } catch (FileAlreadyExistsException e) {
                 // another process was first: use its key
             } finally {
                 Files.deleteIfExists(temporary);
             }
         }
+        LOG.infof("Session-token key: %s", file);
         return parsePrivate(Files.readString(file));
     }
 

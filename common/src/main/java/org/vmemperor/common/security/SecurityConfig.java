@@ -31,8 +31,7 @@ public interface SecurityConfig {
 
     /**
      * PEM file (X.509 {@code PUBLIC KEY}) with the RSA key that verifies tokens; {@code classpath:} prefixes are
-     * accepted. Without it (and without {@link #privateKeyLocation()}) the development key of {@link #devKeyDir()} is
-     * used.
+     * accepted. Every service of a suite needs it (or {@link #privateKeyLocation()}, from which it is derived).
      */
     Optional<String> publicKeyLocation();
 
@@ -43,16 +42,20 @@ public interface SecurityConfig {
     Optional<String> privateKeyLocation();
 
     /**
-     * Whether a development key pair may be generated (once, shared by every process on this machine) when no key
-     * location is configured. Set to {@code false} in production so that a missing key fails at start-up instead of
-     * silently signing with a throw-away key.
+     * A directory that keeps this installation's signing key ({@code token-signing-key.pem}, mode 0600; the public key
+     * is derived from it) when no key location is configured: generated there on the first start, read on every later
+     * one. The standalone sets it to its data directory, so its sessions survive restarts and no other installation
+     * accepts them. Delete the file (with the process stopped) to rotate the key: every session then ends.
      */
-    @WithDefault("true")
-    boolean devKeys();
+    Optional<String> keyDirectory();
 
-    /** Where the development key is generated and looked for. */
-    @WithDefault("${java.io.tmpdir}/vmemperor-dev-keys")
-    String devKeyDir();
+    /**
+     * When no key is configured at all: sign and verify with a key pair generated in memory for this process alone
+     * (its tokens die with it and no other process accepts them). On in the dev and test profiles only; elsewhere a
+     * service without keys refuses to start and names the keys to set.
+     */
+    @WithDefault("false")
+    boolean devKeys();
 
     /**
      * How long a "not revoked" answer for a token id is trusted before PostgreSQL is asked again. A logout is seen by

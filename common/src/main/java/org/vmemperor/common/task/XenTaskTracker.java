@@ -44,6 +44,8 @@ public class XenTaskTracker implements CacheListener {
     private final XenTasks xenTasks;
     private final TaskConfig config;
     private ScheduledExecutorService executor;
+    /** Set at shutdown: work interrupted by the stop (the database closing under it) is not a failure to report. */
+    private volatile boolean stopping;
     private AutoCloseable subscription;
 
     public XenTaskTracker(TaskService tasks, XenObjectCache cache, XenTasks xenTasks, TaskConfig config) {
@@ -71,6 +73,7 @@ public class XenTaskTracker implements CacheListener {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         try {
             if (subscription != null) {
                 subscription.close();
@@ -80,6 +83,12 @@ public class XenTaskTracker implements CacheListener {
         }
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                // let a round under way finish while the database is still there
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -104,7 +113,11 @@ public class XenTaskTracker implements CacheListener {
                 try {
                     work.run();
                 } catch (RuntimeException e) {
-                    LOG.warnf("Task tracking failed (the reconciler retries): %s", e.toString());
+                    if (stopping) {
+                        LOG.debugf("Task tracking interrupted by the stop: %s", e.toString());
+                    } else {
+                        LOG.warnf("Task tracking failed (the reconciler retries): %s", e.toString());
+                    }
                 }
             });
         }
@@ -129,7 +142,11 @@ public class XenTaskTracker implements CacheListener {
         } catch (PoolUnavailableException e) {
             LOG.debugf("Task reconciliation postponed: %s", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warnf("Task reconciliation failed; retrying later: %s", e.toString());
+            if (stopping) {
+                LOG.debugf("Task reconciliation interrupted by the stop: %s", e.toString());
+            } else {
+                LOG.warnf("Task reconciliation failed; retrying later: %s", e.toString());
+            }
         }
     }
 

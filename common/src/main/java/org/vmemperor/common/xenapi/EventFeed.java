@@ -98,6 +98,9 @@ public class EventFeed {
                 token = batch.token;
                 backoffMillis = config.reconnectInitialDelay().toMillis();
             } catch (XenApiFailure failure) {
+                if (!running) {
+                    return;
+                }
                 String code = failure.code();
                 if ("EVENTS_LOST".equals(code) || "EVENT_FROM_TOKEN_PARSE_FAILURE".equals(code)) {
                     LOG.warnf("event.from answered %s: reloading every object", code);
@@ -109,6 +112,10 @@ public class EventFeed {
                 token = null;
                 backoffMillis = pause(backoffMillis);
             } catch (PoolUnavailableException e) {
+                if (!running) {
+                    // stopped while waiting on the pool: at shutdown the pool (or the simulator) may go first
+                    return;
+                }
                 if (cache.isReady()) {
                     LOG.warnf("Lost the pool: %s", e.getMessage());
                 }
@@ -117,6 +124,9 @@ public class EventFeed {
                 token = null;
                 backoffMillis = pause(backoffMillis);
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 LOG.error("Unexpected failure in the event feed; reloading", e);
                 cache.unavailable("event feed failure: " + e);
                 token = null;

@@ -13,13 +13,12 @@ public class UnattendedInstalls {
 
     private final AnswerFiles answerFiles;
     private final AutoinstallTokens tokens;
-    private final String publicUrl;
+    private final PublicUrlConfig publicUrl;
 
     public UnattendedInstalls(AnswerFiles answerFiles, AutoinstallTokens tokens, PublicUrlConfig publicUrl) {
         this.answerFiles = answerFiles;
         this.tokens = tokens;
-        String base = publicUrl.publicUrl().trim();
-        this.publicUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.publicUrl = publicUrl;
     }
 
     /**
@@ -35,6 +34,14 @@ public class UnattendedInstalls {
 
     /** The URL of a token's answer file as the VM sees it ({@code vmemperor.public-url}). */
     public String answerFileUrl(IssuedToken token) {
-        return publicUrl + "/autoinstall/" + token.token();
+        return answerFileBase() + token.token();
+    }
+
+    /**
+     * Where answer files are served, without the token (which only the VM may know): what /taskstatus shows while an
+     * installer has not fetched its file yet.
+     */
+    public String answerFileBase() {
+        return publicUrl.publicUrl() + "/autoinstall/";
     }
 }

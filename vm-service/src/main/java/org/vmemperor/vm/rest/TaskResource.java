@@ -10,6 +10,7 @@ import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.task.TaskStatusView;
+import org.vmemperor.vm.service.InstallStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,16 +24,19 @@ public class TaskResource {
 
     private final TaskService tasks;
     private final CurrentUser currentUser;
+    private final InstallStatus installs;
 
-    public TaskResource(TaskService tasks, CurrentUser currentUser) {
+    public TaskResource(TaskService tasks, CurrentUser currentUser, InstallStatus installs) {
         this.tasks = tasks;
         this.currentUser = currentUser;
+        this.installs = installs;
     }
 
     @POST
     @Path("/taskstatus")
     public TaskStatusView taskstatus(JsonNode body) {
         String id = Args.of(body).string("task");
-        return tasks.status(id, currentUser.principal()).orElseThrow(ApiException::notFoundEmpty);
+        return tasks.status(id, currentUser.principal()).map(installs::withVmPresence)
+                .orElseThrow(ApiException::notFoundEmpty);
     }
 }

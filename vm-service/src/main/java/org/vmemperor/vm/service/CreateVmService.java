@@ -213,7 +213,8 @@ public class CreateVmService {
                 return;
             }
             tasks.update(task, INSTALLING, 0.7, plan.install().isPresent()
-                    ? "installing: the installer is booting and will fetch its answer file"
+                    ? "installing: waiting for the installer to fetch its answer file from " + installs.answerFileBase()
+                            + "... (vmemperor.public-url: the VM must reach this address)"
                     : "running from the ISO: install the system on the console");
             watcher.watch(task, vmUuid);
         } catch (XenApiFailure failure) {

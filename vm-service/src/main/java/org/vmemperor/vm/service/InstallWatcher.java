@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -58,6 +60,7 @@ public class InstallWatcher {
     private static final String AUTOINSTALL_PATH = "/autoinstall/";
     private static final Duration BOOT = Duration.ofSeconds(30);
     private static final Duration EVENT_LAG = Duration.ofSeconds(5);
+    private static final Pattern TOLD_URL = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://\\S*?)" + AUTOINSTALL_PATH);
 
     private final XenObjectCache cache;
     private final TaskService tasks;
@@ -69,6 +72,8 @@ public class InstallWatcher {
     private final ConcurrentMap<String, String> watched = new ConcurrentHashMap<>();
 
     private ScheduledExecutorService executor;
+    /** Set at shutdown: a check interrupted by the stop (the database closing under it) is not a failure to report. */
+    private volatile boolean stopping;
     private AutoCloseable subscription;
 
     public InstallWatcher(XenObjectCache cache, TaskService tasks, AutoinstallTokens tokens,
@@ -94,6 +99,7 @@ public class InstallWatcher {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (subscription != null) {
             try {
                 subscription.close();
@@ -103,6 +109,12 @@ public class InstallWatcher {
         }
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                // let a decision under way finish while the database is still there
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -171,7 +183,11 @@ public class InstallWatcher {
             // the next scan or event tries again
             LOG.debugf("install watcher: pool unavailable while checking task %s", taskId);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "install watcher: checking task %s failed", taskId);
+            if (stopping) {
+                LOG.debugf("install watcher: checking task %s interrupted by the stop: %s", taskId, e);
+            } else {
+                LOG.warnf(e, "install watcher: checking task %s failed", taskId);
+            }
         }
     }
 
@@ -290,7 +306,8 @@ public class InstallWatcher {
             Instant now = Instant.now();
             if (fetched.isEmpty() && now.isAfter(started.plus(config.fetchTimeout()))) {
                 fail(taskId, List.of("INSTALLER_FETCH_TIMEOUT", vm.uuid()), "the installer did not fetch its answer"
-                        + " file within " + config.fetchTimeout() + " (can the VM reach vmemperor.public-url?)");
+                        + " file from " + toldBase(vm.string("PV_args")) + " within " + config.fetchTimeout()
+                        + " (can the VM reach vmemperor.public-url?)");
             } else if (now.isAfter(started.plus(config.installTimeout()))) {
                 fail(taskId, List.of("INSTALL_TIMEOUT", vm.uuid()),
                         "the install did not finish within " + config.installTimeout());
@@ -336,6 +353,15 @@ public class InstallWatcher {
         } else {
             fail(taskId, List.of("VM_NOT_RUNNING", vm.uuid()), "the installed system did not start");
         }
+    }
+
+    /**
+     * The answer-file address the VM was told, from its PV_args, without the token (only the VM may know it): what
+     * the user needs to see why the installer cannot fetch it.
+     */
+    static String toldBase(String pvArgs) {
+        Matcher url = TOLD_URL.matcher(pvArgs);
+        return url.find() ? url.group(1) + AUTOINSTALL_PATH + "..." : "vmemperor.public-url";
     }
 
     /** When the VM started the installer: its metrics' start time (on the pool, so it survives restarts). */

@@ -83,8 +83,8 @@ public class TokenBenchmark {
                     case "tokenLifetime" -> Duration.ofHours(12);
                     case "issuer" -> "vmemperor";
                     case "publicKeyLocation", "privateKeyLocation" -> Optional.empty();
-                    case "devKeys" -> true;
-                    case "devKeyDir" -> keyDir;
+                    case "devKeys" -> false;
+                    case "keyDirectory" -> Optional.of(keyDir);
                     case "revocationCacheTtl" -> Duration.ofHours(1);
                     case "verifiedTokenCacheSize" -> cacheSize;
                     case "clockSkew" -> Duration.ofSeconds(30);

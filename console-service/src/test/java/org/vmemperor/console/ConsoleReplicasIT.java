@@ -72,8 +72,11 @@ class ConsoleReplicasIT {
         env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
         // two JVMs starting at once on a shared, busy machine: give the first connection time
         env.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
-        // both replicas and this test sign and verify with one key pair, as an installation's services do
-        env.put("VMEMPEROR_SECURITY_DEV_KEY_DIR", keys.toString());
+        // both replicas and this test sign and verify with one key, as an installation's services do; the test
+        // creates it in the key directory before either replica starts, so they do not race to create it
+        env.put("VMEMPEROR_SECURITY_KEY_DIRECTORY", keys.toString());
+        String token = new TokenSigner(security(keys), new KeyMaterial(security(keys)), null)
+                .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true), 0).token();
         int first = freePort();
         int second = freePort();
         start(env, first, logs.resolve("first.log"));
@@ -81,8 +84,6 @@ class ConsoleReplicasIT {
         awaitReady(first);
         awaitReady(second);
 
-        String token = new TokenSigner(security(keys), new KeyMaterial(security(keys)), null)
-                .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true), 0).token();
         String vm = simulator.pool().records("VM").values().stream()
                 .filter(r -> !Boolean.TRUE.equals(r.get("is_a_template")) && !Boolean.TRUE.equals(r.get("is_control_domain"))
                         && "Running".equals(r.get("power_state")))
@@ -164,13 +165,13 @@ class ConsoleReplicasIT {
             }
 
             @Override
-            public boolean devKeys() {
-                return true;
+            public Optional<String> keyDirectory() {
+                return Optional.of(keyDir.toString());
             }
 
             @Override
-            public String devKeyDir() {
-                return keyDir.toString();
+            public boolean devKeys() {
+                return false;
             }
 
             @Override

@@ -53,7 +53,7 @@ public class TokenBenchmark {
         SecurityConfig withoutCache = config(keyDir, 0);
         SecurityConfig withCache = config(keyDir, 10_000);
         KeyMaterial keys = new KeyMaterial(withCache);
-        token = new TokenSigner(withCache, keys)
+        token = new TokenSigner(withCache, keys, new RevocationList(noRevokedTokens(), withCache))
                 .sign(new UserPrincipal("users/0b6f9a1e-1111-4111-8111-000000000001", "Member", "member",
                         List.of("groups/3f0c6f62-0d43-4d5c-9b4c-5b8f9c4f0a11"), false))
                 .token();

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.UserPrincipal;
 import org.wildfly.security.auth.server.RealmUnavailableException;
 import org.wildfly.security.auth.server.SecurityDomain;
@@ -39,6 +40,12 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
     /** The {@link SecurityIdentity} attribute carrying the {@link UserPrincipal}. */
     public static final String PRINCIPAL_ATTRIBUTE = "vmemperor.principal";
 
+    /**
+     * The {@link SecurityIdentity} attribute carrying the user's session epoch ({@code Long}), read before the user's
+     * groups (see {@link RevocationList#sessionEpoch(String)}); the token is signed with it.
+     */
+    public static final String SESSION_EPOCH_ATTRIBUTE = "vmemperor.session-epoch";
+
     /** See {@link #priority()}. */
     public static final int PRIORITY = 2000;
 
@@ -48,12 +55,14 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
     private final DirectoryService directory;
     private final LdapDirectory ldap;
     private final ElytronSecurityDomainManager ldapRealm;
+    private final RevocationList revocations;
 
     public ChainedIdentityProvider(DirectoryService directory, LdapDirectory ldap,
-            ElytronSecurityDomainManager ldapRealm) {
+            ElytronSecurityDomainManager ldapRealm, RevocationList revocations) {
         this.directory = directory;
         this.ldap = ldap;
         this.ldapRealm = ldapRealm;
+        this.revocations = revocations;
     }
 
     @Override
@@ -101,7 +110,7 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
         }
         return identity(new UserPrincipal(UserPrincipal.USER_PREFIX + account.id(), account.name(),
                 account.username(), account.groupIds().stream().map(id -> UserPrincipal.GROUP_PREFIX + id).toList(),
-                false));
+                false), account.sessionEpoch());
     }
 
     /**
@@ -138,16 +147,18 @@ public class ChainedIdentityProvider implements IdentityProvider<UsernamePasswor
     }
 
     private SecurityIdentity ldapIdentity(LdapDirectory.LdapUser user) {
+        String id = UserPrincipal.USER_PREFIX + Realms.LDAP + user.username();
+        long sessionEpoch = revocations.sessionEpoch(id);
         List<String> groups = ldap.groupsOf(user.dn()).stream()
                 .map(name -> UserPrincipal.GROUP_PREFIX + Realms.LDAP + name).toList();
-        return identity(new UserPrincipal(UserPrincipal.USER_PREFIX + Realms.LDAP + user.username(), user.name(),
-                user.username(), groups, false));
+        return identity(new UserPrincipal(id, user.name(), user.username(), groups, false), sessionEpoch);
     }
 
-    private static SecurityIdentity identity(UserPrincipal principal) {
+    private static SecurityIdentity identity(UserPrincipal principal, long sessionEpoch) {
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(principal.username()))
                 .addAttribute(PRINCIPAL_ATTRIBUTE, principal)
+                .addAttribute(SESSION_EPOCH_ATTRIBUTE, sessionEpoch)
                 .build();
     }
 }

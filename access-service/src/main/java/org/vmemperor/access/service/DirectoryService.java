@@ -13,6 +13,7 @@ import org.vmemperor.access.config.AccessConfig;
 import org.vmemperor.access.entity.LocalGroup;
 import org.vmemperor.access.entity.LocalUser;
 import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.UserPrincipal;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -23,10 +24,12 @@ public class DirectoryService {
 
     private final LdapDirectory ldap;
     private final AccessConfig config;
+    private final RevocationList revocations;
 
-    public DirectoryService(LdapDirectory ldap, AccessConfig config) {
+    public DirectoryService(LdapDirectory ldap, AccessConfig config, RevocationList revocations) {
         this.ldap = ldap;
         this.config = config;
+        this.revocations = revocations;
     }
 
     @Transactional
@@ -70,15 +73,23 @@ public class DirectoryService {
         return false;
     }
 
-    /** The local user of that name with its group ids, for the login chain. */
+    /**
+     * The local user of that name with its group ids, for the login chain. The session epoch is read before the
+     * groups: a removal from a group committed between the two reads then leaves the token with an old epoch, which
+     * every verifier refuses, rather than with a current epoch and the removed group.
+     */
     @Transactional
     public Optional<LocalAccount> localAccount(String username) {
-        return LocalUser.findByUsername(username).map(user -> new LocalAccount(user.id, user.username, user.name,
-                user.passwordHash, LocalGroup.ofMember(user.id).stream().map(group -> group.id).toList()));
+        return LocalUser.findByUsername(username).map(user -> {
+            long sessionEpoch = revocations.sessionEpoch(UserPrincipal.USER_PREFIX + user.id);
+            return new LocalAccount(user.id, user.username, user.name, user.passwordHash,
+                    LocalGroup.ofMember(user.id).stream().map(group -> group.id).toList(), sessionEpoch);
+        });
     }
 
     /** A local user as the login chain needs it. */
-    public record LocalAccount(String id, String username, String name, String passwordHash, List<String> groupIds) {
+    public record LocalAccount(String id, String username, String name, String passwordHash, List<String> groupIds,
+            long sessionEpoch) {
     }
 
     @Transactional
@@ -103,6 +114,7 @@ public class DirectoryService {
         return user.id;
     }
 
+    /** Deletes a local user and ends its sessions on every replica (in the same transaction). */
     @Transactional
     public void deleteUser(String id) {
         LocalUser user = localUser(id);
@@ -110,6 +122,7 @@ public class DirectoryService {
             group.members.remove(user);
         }
         user.delete();
+        revocations.endSessionsOf(UserPrincipal.USER_PREFIX + user.id);
     }
 
     @Transactional
@@ -128,20 +141,32 @@ public class DirectoryService {
         return group.id;
     }
 
+    /**
+     * Deletes a local group and ends its members' sessions: their tokens name the group, and access entries of the
+     * group would keep matching them until the tokens expire.
+     */
     @Transactional
     public void deleteGroup(String id) {
-        localGroup(id).delete();
+        LocalGroup group = localGroup(id);
+        for (LocalUser member : group.members) {
+            revocations.endSessionsOf(UserPrincipal.USER_PREFIX + member.id);
+        }
+        group.delete();
     }
 
-    /** Adds or removes a local user to or from a local group; both are idempotent. */
+    /**
+     * Adds or removes a local user to or from a local group; both are idempotent. A removal ends the user's sessions
+     * (they carry the group): the user logs in again and holds only what the current groups give. An addition takes
+     * effect at the next login.
+     */
     @Transactional
     public void setMembership(String groupId, String userId, boolean member) {
         LocalGroup group = localGroup(groupId);
         LocalUser user = localUser(userId);
         if (member) {
             group.members.add(user);
-        } else {
-            group.members.remove(user);
+        } else if (group.members.remove(user)) {
+            revocations.endSessionsOf(UserPrincipal.USER_PREFIX + user.id);
         }
     }
 

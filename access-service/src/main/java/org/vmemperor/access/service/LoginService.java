@@ -49,7 +49,8 @@ public class LoginService {
             return failed("login", username, address);
         }
         UserPrincipal principal = identity.getAttribute(ChainedIdentityProvider.PRINCIPAL_ATTRIBUTE);
-        return succeeded("login", principal, address);
+        Long sessionEpoch = identity.getAttribute(ChainedIdentityProvider.SESSION_EPOCH_ATTRIBUTE);
+        return succeeded("login", principal, address, sessionEpoch);
     }
 
     /**
@@ -63,7 +64,7 @@ public class LoginService {
         }
         UserPrincipal principal = new UserPrincipal(UserPrincipal.USER_PREFIX + Realms.POOL + username, username,
                 username, List.of(), true);
-        return succeeded("adminauth", principal, address);
+        return succeeded("adminauth", principal, address, revocations.sessionEpoch(principal.id()));
     }
 
     /** Revokes the caller's token for every replica of every service. */
@@ -72,10 +73,11 @@ public class LoginService {
         audit.record(token.principal().id(), "logout", null, null, address, true);
     }
 
-    private TokenSigner.SignedToken succeeded(String action, UserPrincipal principal, String address) {
+    private TokenSigner.SignedToken succeeded(String action, UserPrincipal principal, String address,
+            long sessionEpoch) {
         throttle.recordSuccess(principal.username());
         audit.record(principal.id(), action, null, null, address, true);
-        return signer.sign(principal);
+        return signer.sign(principal, sessionEpoch);
     }
 
     private TokenSigner.SignedToken failed(String action, String username, String address) {

@@ -16,18 +16,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.vmemperor.common.error.ApiException;
 
 /**
- * Server-side logout: the ids ({@code jti}) of revoked tokens live in PostgreSQL, shared by every replica of every
- * service. A "not revoked" answer is cached for {@link SecurityConfig#revocationCacheTtl()} only, so a logout reaches
- * every replica within seconds; a "revoked" answer is final and cached until the token would have expired anyway.
+ * Server-side end of sessions, in PostgreSQL so that every replica of every service sees it within seconds:
+ * <ul>
+ * <li>one session: {@link #revoke} (logout) puts the token id ({@code jti}) into {@code revoked_token} until the token
+ * would have expired anyway;</li>
+ * <li>every session of a user: {@link #endSessionsOf} raises the user's epoch in {@code session_epoch}; a token signed
+ * with a lower epoch ({@link TokenClaims#SESSION_EPOCH}) is refused. access-service calls it when it deletes a user,
+ * removes a user from a group or deletes a group, since the token's group claims would otherwise keep the group's
+ * rights until it expires.</li>
+ * </ul>
+ * Both are answered by one query per token; a "still valid" answer is cached for
+ * {@link SecurityConfig#revocationCacheTtl()} only, a "revoked" answer is final and cached until the token would have
+ * expired. Code outside this package asks {@link TokenVerifier#isStillValid(VerifiedToken)}.
  */
 @ApplicationScoped
 public class RevocationList {
 
     private static final int MAX_CACHED = 10_000;
 
+    /** When a token was last found valid, and whose it is (so that ending a user's sessions can forget it here). */
+    private record Checked(String userId, long atNanos) {
+    }
+
     private final DataSource dataSource;
     private final long ttlNanos;
-    private final Map<String, Long> notRevokedSince = new ConcurrentHashMap<>();
+    private final Map<String, Checked> validSince = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
 
     public RevocationList(DataSource dataSource, SecurityConfig config) {
@@ -35,25 +48,28 @@ public class RevocationList {
         this.ttlNanos = config.revocationCacheTtl().toNanos();
     }
 
-    /** Whether the token id was revoked (by this or any other replica). */
-    public boolean isRevoked(String tokenId) {
+    /**
+     * Whether the token was logged out, or all sessions of its user were ended after it was signed (by this or any
+     * other replica). 503 when the session store is unreachable (fail closed).
+     */
+    boolean isRevoked(VerifiedToken token) {
+        String tokenId = token.tokenId();
         if (revoked.containsKey(tokenId)) {
             return true;
         }
         long now = System.nanoTime();
-        Long checked = notRevokedSince.get(tokenId);
-        if (checked != null && now - checked < ttlNanos) {
+        Checked checked = validSince.get(tokenId);
+        if (checked != null && now - checked.atNanos() < ttlNanos) {
             return false;
         }
-        Instant expiry = lookUp(tokenId);
-        if (expiry != null) {
+        if (lookUp(token)) {
             evictIfFull(revoked);
-            revoked.put(tokenId, expiry);
-            notRevokedSince.remove(tokenId);
+            revoked.put(tokenId, token.expiresAt());
+            validSince.remove(tokenId);
             return true;
         }
-        evictIfFull(notRevokedSince);
-        notRevokedSince.put(tokenId, now);
+        evictIfFull(validSince);
+        validSince.put(tokenId, new Checked(token.principal().id(), now));
         return false;
     }
 
@@ -66,8 +82,8 @@ public class RevocationList {
         if (revoked.containsKey(tokenId)) {
             return Boolean.TRUE;
         }
-        Long checked = notRevokedSince.get(tokenId);
-        return checked != null && System.nanoTime() - checked < ttlNanos ? Boolean.FALSE : null;
+        Checked checked = validSince.get(tokenId);
+        return checked != null && System.nanoTime() - checked.atNanos() < ttlNanos ? Boolean.FALSE : null;
     }
 
     /**
@@ -91,16 +107,57 @@ public class RevocationList {
             throw ApiException.unavailable("the session store is unavailable", 5);
         }
         revoked.put(tokenId, expiresAt);
-        notRevokedSince.remove(tokenId);
+        validSince.remove(tokenId);
     }
 
-    private Instant lookUp(String tokenId) {
+    /**
+     * Ends every session of a user ({@code users/<id>}) signed so far, on every replica within the cache TTL. Runs in
+     * the caller's transaction when there is one, so that it commits (or not) with the change that requires it.
+     */
+    public void endSessionsOf(String userId) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement upsert = connection.prepareStatement(
+                        "INSERT INTO session_epoch (user_id, epoch, changed_at) VALUES (?, 1, now())"
+                                + " ON CONFLICT (user_id) DO UPDATE"
+                                + " SET epoch = session_epoch.epoch + 1, changed_at = now()")) {
+            upsert.setString(1, userId);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw ApiException.unavailable("the session store is unavailable", 5);
+        }
+        // this replica asks again at once; the others within their TTL
+        validSince.values().removeIf(checked -> checked.userId().equals(userId));
+    }
+
+    /**
+     * The epoch a token signed now for this user carries. A login reads it <em>before</em> it reads the user's groups:
+     * a group removal committed in between then leaves the token with an old epoch (refused), never with a current
+     * epoch and the old groups.
+     */
+    public long sessionEpoch(String userId) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement query = connection
-                        .prepareStatement("SELECT expires_at FROM revoked_token WHERE jti = ?")) {
-            query.setString(1, tokenId);
+                        .prepareStatement("SELECT epoch FROM session_epoch WHERE user_id = ?")) {
+            query.setString(1, userId);
             try (ResultSet row = query.executeQuery()) {
-                return row.next() ? row.getTimestamp(1).toInstant() : null;
+                return row.next() ? row.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw ApiException.unavailable("the session store is unavailable", 5);
+        }
+    }
+
+    private boolean lookUp(VerifiedToken token) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT EXISTS (SELECT 1 FROM revoked_token WHERE jti = ?),"
+                                + " (SELECT epoch FROM session_epoch WHERE user_id = ?)")) {
+            query.setString(1, token.tokenId());
+            query.setString(2, token.principal().id());
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                // no session_epoch row reads as 0, the epoch of a user whose sessions were never ended
+                return row.getBoolean(1) || row.getLong(2) > token.sessionEpoch();
             }
         } catch (SQLException e) {
             // failing closed: a token whose revocation cannot be checked is not accepted

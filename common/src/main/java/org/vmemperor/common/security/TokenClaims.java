@@ -11,6 +11,11 @@ public final class TokenClaims {
     public static final String GROUPS = "groups";
     /** Administrator flag. */
     public static final String ADMIN = "admin";
+    /**
+     * The user's session epoch when the token was signed; a token below the user's current epoch is refused (see
+     * {@link RevocationList#endSessionsOf(String)}). Absent (tokens signed before it existed) reads as 0.
+     */
+    public static final String SESSION_EPOCH = "session_epoch";
     /** The only signature algorithm issued and accepted. */
     public static final String ALGORITHM = "RS256";
 

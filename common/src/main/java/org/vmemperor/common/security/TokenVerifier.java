@@ -16,7 +16,9 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Verifies session tokens: RS256 signature with the configured public key (any other algorithm, {@code none}
- * included, is refused), issuer, expiry, a token id, and the server-side revocation list. The result of the first
+ * included, is refused), issuer, expiry, a token id, and the server-side revocation list (logouts, and users whose
+ * sessions were ended: deleted, or removed from a group; {@link #isStillValid(VerifiedToken)} for connections that
+ * outlive their request). The result of the first
  * four is remembered per token string until the token's {@code exp} ({@link VerifiedTokenCache}); revocation is asked
  * on every use.
  */
@@ -51,7 +53,24 @@ public class TokenVerifier {
             }
             verified.put(token, cached);
         }
-        return revocations.isRevoked(cached.tokenId()) ? Optional.empty() : Optional.of(cached);
+        return revocations.isRevoked(cached) ? Optional.empty() : Optional.of(cached);
+    }
+
+    /**
+     * Whether a token verified earlier still speaks for its user now: not expired (with the tolerated clock skew), not
+     * logged out, and its user not deleted nor removed from a group (nor a group of it deleted) since it was signed,
+     * as seen by any replica within {@link SecurityConfig#revocationCacheTtl()}. This is the one check for anything
+     * that outlives the request that presented the token (the /vmlist stream, console relays): ask it periodically
+     * and close with 4401 on {@code false}, which is final.
+     *
+     * @throws org.vmemperor.common.error.ApiException 503 when the session store is unreachable (the caller decides
+     *         whether to keep an authenticated connection open until the next check)
+     */
+    public boolean isStillValid(VerifiedToken token) {
+        if (Instant.now().isAfter(token.expiresAt().plus(config.clockSkew()))) {
+            return false;
+        }
+        return !revocations.isRevoked(token);
     }
 
     /**
@@ -92,15 +111,17 @@ public class TokenVerifier {
             List<String> groups = claims.hasClaim(TokenClaims.GROUPS) ? claims.getStringListClaimValue(TokenClaims.GROUPS)
                     : List.of();
             Object admin = claims.getClaimValue(TokenClaims.ADMIN);
+            Object epoch = claims.hasClaim(TokenClaims.SESSION_EPOCH) ? claims.getClaimValue(TokenClaims.SESSION_EPOCH)
+                    : 0L;
             UserPrincipal principal = new UserPrincipal(claims.getSubject(),
                     claims.getStringClaimValue(TokenClaims.NAME), claims.getStringClaimValue(TokenClaims.USERNAME),
                     groups, Boolean.TRUE.equals(admin));
             if (principal.name() == null || principal.username() == null
-                    || !principal.id().startsWith(UserPrincipal.USER_PREFIX)) {
+                    || !principal.id().startsWith(UserPrincipal.USER_PREFIX) || !(epoch instanceof Long)) {
                 return null;
             }
             return new VerifiedToken(principal, claims.getJwtId(),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()), (Long) epoch);
         } catch (MalformedClaimException e) {
             return null;
         }

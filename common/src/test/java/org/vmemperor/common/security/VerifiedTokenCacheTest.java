@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class VerifiedTokenCacheTest {
 
     private static VerifiedToken token(String id, Instant expiresAt) {
-        return new VerifiedToken(new UserPrincipal("users/" + id, id, id, List.of(), false), id, expiresAt);
+        return new VerifiedToken(new UserPrincipal("users/" + id, id, id, List.of(), false), id, expiresAt, 0);
     }
 
     @Test

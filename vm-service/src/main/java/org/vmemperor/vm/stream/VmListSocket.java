@@ -14,9 +14,9 @@ import jakarta.annotation.PreDestroy;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.access.AccessRights;
-import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
+import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.common.view.VmRecord;
@@ -37,8 +37,9 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * the user loses every right on leaves as {@code remove}. Authenticated by the session cookie or
  * {@code Authorization: Bearer}; without a valid one the socket is closed with 4401 at once (the JAX-RS filter does not
  * cover WebSockets). An open socket is closed with 4401 as well once its token expires (at {@code exp} plus the clock
- * skew the verifier tolerates, i.e. when a reconnect with it would be refused too) or is revoked (checked every
- * {@code vmemperor.vmlist.revocation-check-interval}, through the revocation list every replica shares). Methods
+ * skew the verifier tolerates, i.e. when a reconnect with it would be refused too) or is revoked: logged out, its user
+ * deleted or removed from a group (checked every {@code vmemperor.vmlist.revocation-check-interval} with
+ * {@link TokenVerifier#isStillValid}, over the revocation list every replica shares). Methods
  * returning void run on a worker thread: token verification may query the database.
  */
 @WebSocket(path = "/vmlist")
@@ -48,12 +49,12 @@ public class VmListSocket {
     static final int NOT_AUTHORIZED = 4401;
 
     /** An open, authenticated socket: what to stop when it closes, and the token it lives on. */
-    private record Session(WebSocketConnection connection, String tokenId, AutoCloseable subscription,
+    private record Session(WebSocketConnection connection, VerifiedToken token, AutoCloseable subscription,
             ScheduledFuture<?> expiry) {
     }
 
     private final SessionTokens sessionTokens;
-    private final RevocationList revocations;
+    private final TokenVerifier verifier;
     private final Duration clockSkew;
     private final VmRecordFeed feed;
     private final ObjectMapper json;
@@ -64,10 +65,10 @@ public class VmListSocket {
      */
     private final ScheduledExecutorService watch;
 
-    public VmListSocket(SessionTokens sessionTokens, RevocationList revocations, SecurityConfig security,
+    public VmListSocket(SessionTokens sessionTokens, TokenVerifier verifier, SecurityConfig security,
             VmListConfig config, VmRecordFeed feed, ObjectMapper json) {
         this.sessionTokens = sessionTokens;
-        this.revocations = revocations;
+        this.verifier = verifier;
         this.clockSkew = security.clockSkew();
         this.feed = feed;
         this.json = json;
@@ -118,7 +119,7 @@ public class VmListSocket {
             long untilExpiry = Duration.between(Instant.now(), token.get().expiresAt().plus(clockSkew)).toMillis();
             ScheduledFuture<?> expiry = watch.schedule(() -> closeUnauthorized(connection.id(), "session expired"),
                     Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
-            sessions.put(connection.id(), new Session(connection, token.get().tokenId(), subscription, expiry));
+            sessions.put(connection.id(), new Session(connection, token.get(), subscription, expiry));
             if (!connection.isOpen()) {
                 // the client left while we subscribed: @OnClose may have run before the session was registered
                 end(connection.id());
@@ -163,16 +164,16 @@ public class VmListSocket {
 
     private void closeRevoked() {
         for (Session session : sessions.values()) {
-            boolean revoked;
+            boolean valid;
             try {
-                revoked = revocations.isRevoked(session.tokenId());
+                valid = verifier.isStillValid(session.token());
             } catch (RuntimeException e) {
                 // the session store is unreachable: the socket was authenticated, so it stays open and the check is
                 // repeated next round rather than dropping every stream during a database hiccup
                 LOG.debugf("/vmlist revocation check postponed: %s", e.getMessage());
                 return;
             }
-            if (revoked) {
+            if (!valid) {
                 closeUnauthorized(session.connection().id(), "session revoked");
             }
         }

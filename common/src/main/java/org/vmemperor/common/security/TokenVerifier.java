@@ -17,10 +17,10 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 /**
  * Verifies session tokens: RS256 signature with the configured public key (any other algorithm, {@code none}
  * included, is refused), issuer, expiry, a token id, and the server-side revocation list (logouts, and users whose
- * sessions were ended: deleted, or removed from a group). {@link #isStillValid(VerifiedToken)} repeats the expiry and
- * revocation checks for connections that outlive their request.
- * The result of the signature and claim checks is remembered per token string until the token's {@code exp}
- * ({@link VerifiedTokenCache}); revocation is asked on every use.
+ * sessions were ended: deleted, or removed from a group; {@link #isStillValid(VerifiedToken)} for connections that
+ * outlive their request). The result of the first
+ * four is remembered per token string until the token's {@code exp} ({@link VerifiedTokenCache}); revocation is asked
+ * on every use.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -54,6 +54,23 @@ public class TokenVerifier {
             verified.put(token, cached);
         }
         return revocations.isRevoked(cached) ? Optional.empty() : Optional.of(cached);
+    }
+
+    /**
+     * Whether a token verified earlier still speaks for its user now: not expired (with the tolerated clock skew), not
+     * logged out, and its user not deleted nor removed from a group (nor a group of it deleted) since it was signed,
+     * as seen by any replica within {@link SecurityConfig#revocationCacheTtl()}. This is the one check for anything
+     * that outlives the request that presented the token (the /vmlist stream, console relays): ask it periodically
+     * and close with 4401 on {@code false}, which is final.
+     *
+     * @throws org.vmemperor.common.error.ApiException 503 when the session store is unreachable (the caller decides
+     *         whether to keep an authenticated connection open until the next check)
+     */
+    public boolean isStillValid(VerifiedToken token) {
+        if (Instant.now().isAfter(token.expiresAt().plus(config.clockSkew()))) {
+            return false;
+        }
+        return !revocations.isRevoked(token);
     }
 
     /**
@@ -108,23 +125,6 @@ public class TokenVerifier {
         } catch (MalformedClaimException e) {
             return null;
         }
-    }
-
-    /**
-     * Whether a token verified earlier still speaks for its user now: not expired (with the tolerated clock skew), not
-     * logged out, and its user not deleted nor removed from a group (nor a group of it deleted) since it was signed,
-     * as seen by any replica within {@link SecurityConfig#revocationCacheTtl()}. This is the one check for anything
-     * that outlives the request that presented the token (the /vmlist stream, console relays): ask it periodically
-     * and close with 4401 on {@code false}, which is final.
-     *
-     * @throws org.vmemperor.common.error.ApiException 503 when the session store is unreachable (the caller decides
-     *         whether to keep an authenticated connection open until the next check)
-     */
-    public boolean isStillValid(VerifiedToken token) {
-        if (Instant.now().isAfter(token.expiresAt().plus(config.clockSkew()))) {
-            return false;
-        }
-        return !revocations.isRevoked(token);
     }
 
     private JwtConsumer consumer() {

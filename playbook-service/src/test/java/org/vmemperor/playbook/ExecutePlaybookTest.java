@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.security.TokenSigner;
@@ -31,6 +32,7 @@ import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.xenapi.XenClass;
 import org.vmemperor.common.xenapi.XenObjectCache;
 import org.vmemperor.playbook.service.RunRegistry;
 import org.vmemperor.playbook.service.Workspaces;
@@ -93,8 +95,18 @@ class ExecutePlaybookTest {
 
     private String vmOf(String user, String name, String address) {
         String vm = vms.running(name, address);
-        callers.grant(vm, user, Action.LAUNCH);
+        grant(vm, user);
         return vm;
+    }
+
+    /** Grants launch and waits until the service's cache shows it (rights reach the cache through pool events). */
+    private void grant(String vm, String user) {
+        callers.grant(vm, user, Action.LAUNCH);
+        UserPrincipal principal = new UserPrincipal("users/" + user, user, user, List.of(), false);
+        await("the cache shows " + user + "'s right on " + vm).atMost(Duration.ofSeconds(30))
+                .until(() -> cache.byUuid(XenClass.VM, vm)
+                        .map(record -> AccessRights.check(principal, record.stringMap("other_config"), Action.LAUNCH))
+                        .orElse(false));
     }
 
     private String execute(String token, Map<String, Object> body) {
@@ -237,7 +249,7 @@ class ExecutePlaybookTest {
         String inside = vmOf("heidi", "pb-inside", "127.0.0.1");
         String outside = vmOf("heidi", "pb-outside", "127.0.0.2");
         String halted = vms.halted("pb-halted");
-        callers.grant(halted, "heidi", Action.LAUNCH);
+        grant(halted, "heidi");
         try (ServerSocketChannel trap = ServerSocketChannel.open()) {
             // where SSH to the outside guest would land: any connection would wait here to be accepted
             trap.bind(new InetSocketAddress("127.0.0.2", sshd.port()));

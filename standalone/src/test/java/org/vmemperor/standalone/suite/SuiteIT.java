@@ -61,6 +61,9 @@ class SuiteIT {
         alice = api.login("/login", "suite-alice", ALICE_PASSWORD);
         aliceVm = api.get("/vmlist", admin).get(0).get("uuid").asText();
         api.post("/setaccess", admin, Map.of("type", "VM", "uuid", aliceVm, "action", "launch", "user", aliceId));
+        // the grant reaches this process's cache through the pool's events: wait until alice holds it
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> api.post("/vminfo", alice, Map.of("uuid", aliceVm)) != null);
         aliceTask = api.post("/startstopvm", alice, Map.of("uuid", aliceVm, "enable", true)).get("task").asText();
         await().atMost(Duration.ofSeconds(60)).until(
                 () -> !api.post("/taskstatus", alice, Map.of("task", aliceTask)).get("status").asText()

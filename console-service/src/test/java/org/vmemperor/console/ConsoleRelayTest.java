@@ -113,6 +113,27 @@ class ConsoleRelayTest {
     }
 
     @Test
+    void theConsolePageAnswersABrowserWithAPageAndAnyOtherClientWithTheJsonErrorBody() {
+        String token = users.token("xena");
+        String notMine = vms.running("not-xenas");
+        String browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+        RestAssured.given().accept(browserAccept).get("/console.html?uuid=" + notMine).then().statusCode(401)
+                .contentType(containsString("text/html")).body(containsString("not logged in"));
+        RestAssured.given().get("/console.html?uuid=" + notMine).then().statusCode(401)
+                .contentType(containsString("application/json")).body("message", org.hamcrest.Matchers.is(
+                        "not authorized"));
+        await().atMost(WAIT).until(() -> as(token).get("/console.html?uuid=" + notMine).statusCode() == 403);
+        as(token).get("/console.html?uuid=" + notMine).then().statusCode(403)
+                .contentType(containsString("application/json"))
+                .body("status", org.hamcrest.Matchers.is("access denied"));
+        as(token).accept(browserAccept).get("/console.html?uuid=" + notMine).then().statusCode(403)
+                .contentType(containsString("text/html")).body(containsString("Access denied"));
+        as(token).get("/console.html").then().statusCode(400).contentType(containsString("application/json"))
+                .body("message", org.hamcrest.Matchers.is("uuid is required"));
+    }
+
+    @Test
     void vncRefusesWithoutSessionRightRunningVmOrKnownUuid() {
         String token = users.token("walt");
         String running = launchableRunningVm("walt", token);

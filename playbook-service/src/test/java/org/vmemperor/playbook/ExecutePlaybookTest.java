@@ -153,8 +153,13 @@ class ExecutePlaybookTest {
 
         // the log: its creator and administrators; nobody else learns the task exists
         as(callers.adminToken()).get("/playbooklog?task=" + task + "&stream=stderr").then().statusCode(200);
-        as(callers.token("mallory")).get("/playbooklog?task=" + task).then().statusCode(404);
-        as(alice).get("/playbooklog?task=" + task + "&stream=../../etc/passwd").then().statusCode(404);
+        as(callers.token("mallory")).get("/playbooklog?task=" + task).then().statusCode(404)
+                .contentType("application/json").body("message", is("no such playbook run"));
+        as(alice).get("/playbooklog?task=" + UUID.randomUUID()).then().statusCode(404)
+                .body("message", is("no such playbook run"));
+        as(alice).get("/playbooklog?task=" + task + "&stream=../../etc/passwd").then().statusCode(400)
+                .body("message", is("stream must be stdout or stderr"));
+        as(alice).get("/playbooklog").then().statusCode(400).body("message", is("task is required"));
         assertThat(workspaces()).as("the run's private directory is removed").isEmpty();
 
         String removal = execute(alice, Map.of("playbook", "user-ssh-key", "vms", List.of(vm), "username", username,

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -22,7 +24,8 @@ import org.vmemperor.console.service.VncService;
 /**
  * GET /console.html?uuid=...: the VM's console in the browser (noVNC, bundled in this jar under /console/novnc/). The
  * page asks POST /vnc with the session cookie, then opens the console URL. Public so that a visitor without a session
- * gets a page saying so instead of a JSON 401; every other outcome is a page too, since a person reads it.
+ * gets a page saying so instead of a JSON 401. A browser (its {@code Accept} names {@code text/html}) gets every
+ * error as a page, since a person reads it; any other client gets the contract's JSON error body, as on every route.
  */
 @Path("/console.html")
 public class ConsolePageResource {
@@ -40,19 +43,29 @@ public class ConsolePageResource {
 
     @GET
     @PublicRoute
-    public Response page(@QueryParam("uuid") String uuid) {
+    public Response page(@QueryParam("uuid") String uuid, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
         Optional<UserPrincipal> user = currentUser.optionalPrincipal();
         if (user.isEmpty()) {
+            if (!browser) {
+                throw ApiException.notAuthorized();
+            }
             return message(401, "Not logged in",
                     "You are not logged in to VMEmperor. Log in (POST /login), then open this page again.");
         }
         if (uuid == null || uuid.isBlank()) {
+            if (!browser) {
+                throw ApiException.badRequest("uuid is required");
+            }
             return message(400, "No VM", "Name the VM in the address: console.html?uuid=&lt;VM uuid&gt;.");
         }
         XenObject vm;
         try {
             vm = vnc.launchableVm(user.get(), uuid);
         } catch (ApiException e) {
+            if (!browser) {
+                throw e;
+            }
             return e.httpStatus() == 403
                     ? message(403, "Access denied", "You may not open the console of this VM.")
                     : message(e.httpStatus(), "No such VM", "There is no VM with this uuid.");

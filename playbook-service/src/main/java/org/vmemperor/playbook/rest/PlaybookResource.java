@@ -48,13 +48,23 @@ public class PlaybookResource {
         return runs.start(currentUser.principal(), Args.of(body));
     }
 
-    /** A run's {@code stdout} (default) or {@code stderr} as plain text: its creator and administrators only. */
+    /**
+     * A run's {@code stdout} (default) or {@code stderr} as plain text: its creator and administrators only. Someone
+     * else's run answers as an unknown one, so that the answer does not tell whether it exists.
+     */
     @GET
     @Path("/playbooklog")
-    @Produces(MediaType.TEXT_PLAIN)
+    @Produces({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
     public Response playbooklog(@QueryParam("task") String task, @QueryParam("stream") String stream) {
-        java.nio.file.Path file = logs.readable(currentUser.principal(), task, stream == null ? "stdout" : stream)
-                .orElseThrow(ApiException::notFoundEmpty);
+        if (task == null || task.isBlank()) {
+            throw ApiException.badRequest("task is required");
+        }
+        String which = stream == null ? "stdout" : stream;
+        if (!RunLogs.STREAMS.contains(which)) {
+            throw ApiException.badRequest("stream must be stdout or stderr");
+        }
+        java.nio.file.Path file = logs.readable(currentUser.principal(), task, which)
+                .orElseThrow(() -> ApiException.notFound("no such playbook run"));
         return Response.ok(file.toFile(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
     }
 }

@@ -21,6 +21,7 @@ public final class Faults implements SimulatorHttpServer.FaultHooks {
     private volatile Duration latency = Duration.ZERO;
     private final Map<String, Duration> methodLatency = new ConcurrentHashMap<>();
     private final AtomicInteger connectionsToDrop = new AtomicInteger();
+    private final AtomicInteger held = new AtomicInteger();
     private final Map<String, Queue<List<String>>> failures = new HashMap<>();
 
     Faults(Runnable sessionExpirer) {
@@ -84,6 +85,20 @@ public final class Faults implements SimulatorHttpServer.FaultHooks {
     @Override
     public Duration latencyOf(String method) {
         return methodLatency.getOrDefault(method, Duration.ZERO);
+    }
+
+    /**
+     * How many calls their method's latency holds right now: a test waits for its call to be held before it acts on
+     * the call's being in flight.
+     */
+    public int callsHeld() {
+        return held.get();
+    }
+
+    /** Used by the server. */
+    @Override
+    public void heldCalls(int change) {
+        held.addAndGet(change);
     }
 
     /** Used by the server: whether this request's connection is to be dropped. */

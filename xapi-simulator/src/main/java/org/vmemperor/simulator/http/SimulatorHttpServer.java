@@ -42,6 +42,9 @@ public final class SimulatorHttpServer {
 
         /** The extra delay for one method, e.g. "VM.start". */
         Duration latencyOf(String method);
+
+        /** A call is now held by its method's delay ({@code +1}) or released from it ({@code -1}). */
+        void heldCalls(int change);
     }
 
     private final Vertx vertx;
@@ -155,7 +158,15 @@ public final class SimulatorHttpServer {
         if (call.method().startsWith("Async.")) {
             workers.execute(dispatch); // an Async call's method latency applies inside its task instead
         } else {
-            delay(methodDelay, () -> workers.execute(dispatch));
+            if (methodDelay.isZero() || methodDelay.isNegative()) {
+                workers.execute(dispatch);
+            } else {
+                faults.heldCalls(1);
+                delay(methodDelay, () -> {
+                    faults.heldCalls(-1);
+                    workers.execute(dispatch);
+                });
+            }
         }
     }
 

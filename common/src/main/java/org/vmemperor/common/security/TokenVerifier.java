@@ -42,18 +42,11 @@ public class TokenVerifier {
 
     /** The token's identity, or empty when it is malformed, forged, expired or revoked. */
     public Optional<VerifiedToken> verify(String token) {
-        if (token == null || token.isBlank()) {
+        VerifiedToken signed = signedAndUnexpired(token);
+        if (signed == null) {
             return Optional.empty();
         }
-        VerifiedToken cached = verified.get(token);
-        if (cached == null) {
-            cached = verifySignatureAndClaims(token);
-            if (cached == null) {
-                return Optional.empty();
-            }
-            verified.put(token, cached);
-        }
-        return revocations.isRevoked(cached) ? Optional.empty() : Optional.of(cached);
+        return revocations.isRevoked(signed) ? Optional.empty() : Optional.of(signed);
     }
 
     /**
@@ -78,22 +71,30 @@ public class TokenVerifier {
      * known from the last few seconds. Empty when PostgreSQL must be asked (call {@link #verify} on a worker thread).
      */
     public Optional<Optional<VerifiedToken>> verifyWithoutBlocking(String token) {
-        if (token == null || token.isBlank()) {
+        VerifiedToken signed = signedAndUnexpired(token);
+        if (signed == null) {
             return Optional.of(Optional.empty());
+        }
+        Boolean revoked = revocations.knownAnswer(signed.tokenId());
+        if (revoked == null) {
+            return Optional.empty();
+        }
+        return Optional.of(revoked ? Optional.empty() : Optional.of(signed));
+    }
+
+    /** The token checked for all but revocation, from the cache when seen before; null when it fails a check. */
+    private VerifiedToken signedAndUnexpired(String token) {
+        if (token == null || token.isBlank()) {
+            return null;
         }
         VerifiedToken cached = verified.get(token);
         if (cached == null) {
             cached = verifySignatureAndClaims(token);
-            if (cached == null) {
-                return Optional.of(Optional.empty());
+            if (cached != null) {
+                verified.put(token, cached);
             }
-            verified.put(token, cached);
         }
-        Boolean revoked = revocations.knownAnswer(cached.tokenId());
-        if (revoked == null) {
-            return Optional.empty();
-        }
-        return Optional.of(revoked ? Optional.empty() : Optional.of(cached));
+        return cached;
     }
 
     /** Signature, issuer, expiry and claims (not revocation); null when any is wrong. */

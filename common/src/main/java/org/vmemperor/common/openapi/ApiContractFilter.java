@@ -50,7 +50,7 @@ public class ApiContractFilter implements OASFilter {
         if (method == PathItem.HttpMethod.POST && operation.getRequestBody() != null
                 && operation.getRequestBody().getDescription() == null) {
             operation.getRequestBody().setDescription(
-                    "the route's arguments as one JSON object (spec/vmemperor-api.txt); query parameters are accepted too");
+                    "the route's arguments as one JSON object (spec/vmemperor-api.txt)");
         }
         APIResponses responses = operation.getResponses();
         if (responses == null) {
@@ -68,7 +68,10 @@ public class ApiContractFilter implements OASFilter {
     }
 
     private static void add(APIResponses responses, String code, String description, boolean retryAfter) {
-        if (responses.hasAPIResponse(code)) {
+        // a route's own answer for the code wins; a bare one without a body is Quarkus' generated default (its 400
+        // "Bad Request" on every route with a request body), which the contract's answer replaces
+        APIResponse own = responses.getAPIResponse(code);
+        if (own != null && own.getContent() != null && !own.getContent().getMediaTypes().isEmpty()) {
             return;
         }
         APIResponse response = OASFactory.createAPIResponse().description(description)

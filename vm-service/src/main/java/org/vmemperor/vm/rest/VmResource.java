@@ -8,6 +8,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
@@ -34,6 +41,11 @@ public class VmResource {
     /** Answered on the event loop: everything comes from the cache, and the record is serialised in advance. */
     @POST
     @Path("/vminfo")
+    @Operation(summary = "Get one VM", description = "The same record as /vmlist gives for the VM: power state, disks, networks, OS version, guest tools, access rights, etc. Needs the launch right on the VM.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)") })))
+    @APIResponse(responseCode = "200", description = "the VM's record, as in /vmlist", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = "{\"name_label\": \"Test VM2\", \"power_state\": \"Running\", \"uuid\": \"754ef052-1825-f54b-82db-d77ad71f7a7c\", \"disks\": {}, \"networks\": {}, \"access\": [{\"access\": [\"all\"], \"userid\": \"users/570e9a59-e3bd-42c5-87ee-d46b312dbfcb\"}]}"))
     @NonBlocking
     public byte[] vminfo(JsonNode body) {
         return vms.infoJson(currentUser.principal(), Args.of(body).string("uuid"));
@@ -41,12 +53,22 @@ public class VmResource {
 
     @POST
     @Path("/vmdiskinfo")
+    @Operation(summary = "Get the disks connected to a VM", description = "Every connected ISO and virtual hard disk, keyed by virtual block device ref: the /vdilist or /isolist entry merged with the VM's disks entry of /vminfo (type CD or Disk).")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)") })))
+    @APIResponse(responseCode = "200", description = "the VM's disks by VBD ref", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, additionalProperties = Schema.True.class)))
     public SortedMap<String, SortedMap<String, Object>> vmdiskinfo(JsonNode body) {
         return vms.diskInfo(currentUser.principal(), Args.of(body).string("uuid"));
     }
 
     @POST
     @Path("/vmnetinfo")
+    @Operation(summary = "Get the networks connected to a VM", description = "The networks field of /vminfo, keyed by device number, each merged with the network's /netinfo record.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)") })))
+    @APIResponse(responseCode = "200", description = "the VM's network interfaces by device", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, additionalProperties = Schema.True.class)))
     public SortedMap<String, SortedMap<String, Object>> vmnetinfo(JsonNode body) {
         return vms.netInfo(currentUser.principal(), Args.of(body).string("uuid"));
     }
@@ -58,6 +80,8 @@ public class VmResource {
      */
     @GET
     @Path("/vmlist")
+    @Operation(summary = "List the VMs available to the user", description = "The records of the /vmlist WebSocket stream's initial messages, as one array (the format of /vminfo). Gzip-compressed when the client accepts it. Takes no arguments.")
+    @APIResponse(responseCode = "200", description = "the VMs' records", content = @Content(mediaType = MediaType.APPLICATION_JSON, example = "[{\"name_label\": \"Test VM2\", \"power_state\": \"Running\", \"uuid\": \"754ef052-1825-f54b-82db-d77ad71f7a7c\"}]"))
     @Compressed
     public byte[] vmlist() {
         return vms.listJson(currentUser.principal());
@@ -65,6 +89,12 @@ public class VmResource {
 
     @POST
     @Path("/startstopvm")
+    @Operation(summary = "Start or stop a VM", description = "Starts the VM (enable true) or shuts it down (enable false); answers an asynchronous task id, see /taskstatus.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid", "enable" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)"),
+                    @SchemaProperty(name = "enable", type = SchemaType.BOOLEAN, description = "true to start the VM, false to stop it; the string \"False\" in any case stops too, and any other value starts") })))
+    @APIResponse(responseCode = "200", description = "the asynchronous task's id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskId.class), example = "{\"task\": \"<unique task ID>\"}"))
     public TaskId startstopvm(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");
@@ -73,12 +103,23 @@ public class VmResource {
 
     @POST
     @Path("/rebootvm")
+    @Operation(summary = "Reboot a VM", description = "Reboots the VM; answers an asynchronous task id, see /taskstatus.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)") })))
+    @APIResponse(responseCode = "200", description = "the asynchronous task's id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskId.class), example = "{\"task\": \"<unique task ID>\"}"))
     public TaskId rebootvm(JsonNode body) {
         return new TaskId(vms.reboot(currentUser.principal(), Args.of(body).string("uuid")));
     }
 
     @POST
     @Path("/destroyvm")
+    @Operation(summary = "Destroy a VM", description = "Destroys the VM (needs the destroy right); answers an asynchronous task id, see /taskstatus.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)"),
+                    @SchemaProperty(name = "destroy_disks", type = SchemaType.BOOLEAN, defaultValue = "false", description = "true to destroy the VM's virtual hard disks with it") })))
+    @APIResponse(responseCode = "200", description = "the asynchronous task's id", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TaskId.class), example = "{\"task\": \"<unique task ID>\"}"))
     public TaskId destroyvm(JsonNode body) {
         Args args = Args.of(body);
         String uuid = args.string("uuid");

@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.common.security.PublicRoute;
@@ -42,8 +48,12 @@ public class ConsolePageResource {
     }
 
     @GET
+    @Operation(summary = "The VM's console in the browser", description = "An HTML page with noVNC that asks /vnc (with the session cookie) and opens the console. A browser (Accept names text/html) gets every error as a page too; any other client gets the contract's JSON error body.")
+    @APIResponse(responseCode = "200", description = "the console page", content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
     @PublicRoute
-    public Response page(@QueryParam("uuid") String uuid, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+    public Response page(
+            @Parameter(description = "virtual machine UUID (from /vmlist)", required = true) @QueryParam("uuid") String uuid,
+            @Parameter(description = "a browser names text/html and gets errors as pages; other clients get JSON") @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
         Optional<UserPrincipal> user = currentUser.optionalPrincipal();
         if (user.isEmpty()) {

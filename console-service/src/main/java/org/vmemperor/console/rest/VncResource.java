@@ -10,6 +10,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
 import org.vmemperor.console.service.RequestOrigin;
@@ -38,6 +45,13 @@ public class VncResource {
 
     @POST
     @Produces({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
+    @Operation(summary = "Get a VNC console WebSocket URL", description = "The URL of the VM's console WebSocket (/console), usable in noVNC without the session cookie: a one-time secret in its query string authorises it. Needs the launch right on the VM. The answer is the bare URL as text, as the spec shows it; a client that prefers application/json gets {\"url\": ...}.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {
+            "uuid" }, properties = {
+                    @SchemaProperty(name = "uuid", type = SchemaType.STRING, description = "virtual machine UUID (from /vmlist)") })))
+    @APIResponse(responseCode = "200", description = "the console's WebSocket URL (text/plain by default; {\"url\": ...} as JSON when asked for)", content = {
+            @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING), example = "ws://10.10.10.102:8889/console?secret=SJVib9ao4JnxfFjtaSUHfDdu0Y5flIrMSvP6WARC5I4"),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "url", type = SchemaType.STRING, description = "the console's WebSocket URL"))) })
     public Response vnc(JsonNode body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         String url = vnc.consoleUrl(currentUser.token(), Args.of(body).string("uuid"), origin(request));
         if (wantsJson(headers)) {

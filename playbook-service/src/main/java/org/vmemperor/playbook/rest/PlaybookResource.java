@@ -76,7 +76,8 @@ public class PlaybookResource {
     @APIResponse(responseCode = "404", description = "no such playbook run (or another user's)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ApiError")))
     public Response playbooklog(
             @Parameter(description = "the run's task ID, as /executeplaybook answered it", required = true) @QueryParam("task") String task,
-            @Parameter(description = "stdout (default) or stderr", schema = @Schema(enumeration = { "stdout",
+            @Parameter(description = "stdout (default) or stderr", schema = @Schema(type = SchemaType.STRING, enumeration = {
+                    "stdout",
                     "stderr" }, defaultValue = "stdout")) @QueryParam("stream") String stream) {
         if (task == null || task.isBlank()) {
             throw ApiException.badRequest("task is required");

@@ -49,6 +49,8 @@ public final class SharedStandalone implements ParameterResolver {
                 "VMEMPEROR_SIMULATOR_PORT", Integer.toString(simulatorPort),
                 "VMEMPEROR_SIMULATOR_VMS", "4",
                 "VMEMPEROR_SIMULATOR_INSTALL_SECONDS", "2",
+                // the repository's playbooks, so that /executeplaybook has one to refuse or accept
+                "VMEMPEROR_PLAYBOOKS_DIR", Path.of("..", "ansible").toAbsolutePath().normalize().toString(),
                 // every request of the suite comes from 127.0.0.1: its thousands of failed logins on purpose must not
                 // lock out the suite's own logins (the per-user throttle still applies)
                 "VMEMPEROR_ACCESS_THROTTLE_FREE_FAILURES_PER_ADDRESS", "1000000"));

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.xensource.xenapi.Connection;
+import com.xensource.xenapi.SR;
 import com.xensource.xenapi.Session;
+import com.xensource.xenapi.Types;
+import com.xensource.xenapi.VDI;
 import com.xensource.xenapi.VM;
 
 /**
@@ -225,83 +228,330 @@ class SuiteIT {
         }
     }
 
-    /** Routes that act on an object but are not (yet) in the matrix, each for the reason its file gives. */
-    private static final Set<String> NOT_IN_MATRIX = Set.of("/destroyvm", "/destroyvdi", "/attachdetachiso",
-            "/getaccess", "/setaccess", "/isoinfo", "/taskstatus", "/createvm", "/turntemplate", "/vnc",
-            "/executeplaybook");
+    /**
+     * Routes that act on something but cannot be cells of the matrix, each with the reason. Every other route whose
+     * arguments name an object (a UUID or a list of VMs) must have a row in authorization-matrix.tsv.
+     */
+    private static final Map<String, String> NOT_IN_MATRIX = Map.of(
+            // its object is a playbook run, which exists only after ansible-playbook reached a VM over SSH; its rule
+            // (creator and administrators, others 404) is /taskstatus's, which the matrix holds
+            "/playbooklog", "a run needs ansible to reach a guest",
+            // no session at all: the one-time secret of /vnc is the credential (the /vnc row holds who gets one)
+            "/console", "authorised by the secret /vnc hands out, not by a session");
+
+    /** The callers of one kind of right: their session tokens by column, anonymous as null. */
+    private record Callers(Map<String, String> byColumn, String direct, String member, String other) {
+    }
+
+    /** A row of authorization-matrix.tsv. */
+    private record MatrixRow(String route, String type, String right, String object, String[] expected) {
+        static MatrixRow parse(String line) {
+            String[] columns = line.split("\t");
+            return new MatrixRow(columns[0], columns[1], columns[2], columns[3],
+                    Arrays.copyOfRange(columns, 4, columns.length));
+        }
+    }
+
+    /** The rights a matrix caller is given: the row's right, and the other one for the "other right" column. */
+    private static final List<String> MATRIX_RIGHTS = List.of("launch", "attach", "destroy", "all", "any");
+
+    /** What "any right" is held as (direct and group columns), and every right's "other right". */
+    private static String held(String right) {
+        return right.equals("any") ? "attach" : right;
+    }
+
+    private static String otherRight(String right) {
+        return switch (right) {
+            case "launch", "destroy", "all" -> "attach";
+            default -> "launch";
+        };
+    }
+
+    /** The matrix's callers hold rights by the kind of right; the rows for routes without one use launch's. */
+    private static String callerRight(String right) {
+        return MATRIX_RIGHTS.contains(right) ? right : "launch";
+    }
 
     @Test
     @Order(4)
-    void authorizationMatrix() throws IOException {
-        Map<String, String[]> rows = new LinkedHashMap<>();
+    void authorizationMatrix() throws Exception {
+        List<MatrixRow> rows = new ArrayList<>();
         String table = new String(SuiteIT.class.getResourceAsStream("/suite/authorization-matrix.tsv").readAllBytes(),
                 StandardCharsets.UTF_8);
         table.lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
-                .forEach(line -> rows.put(line.split("\t")[0], line.split("\t")));
+                .forEach(line -> rows.add(MatrixRow.parse(line)));
+        Set<String> inTable = new LinkedHashSet<>();
+        rows.forEach(row -> inTable.add(row.route()));
         for (RouteTable.Route route : RouteTable.routes()) {
             boolean actsOnObject = RouteArguments.of(route.path()).args().stream()
-                    .anyMatch(arg -> arg.kind() == RouteArguments.Kind.UUID);
+                    .anyMatch(arg -> arg.kind() == RouteArguments.Kind.UUID || arg.kind() == RouteArguments.Kind.LIST);
             if (actsOnObject && !route.prefix()) {
-                assertThat(rows.containsKey(route.path()) || NOT_IN_MATRIX.contains(route.path()))
+                assertThat(inTable.contains(route.path()) || NOT_IN_MATRIX.containsKey(route.path()))
                         .as(route.path() + " acts on an object: add it to authorization-matrix.tsv").isTrue();
             }
         }
-        String vm = api.get("/vmlist", admin).get(1).get("uuid").asText();
-        String network = api.get("/netlist", admin).get(0).get("uuid").asText();
-        String vdi = api.get("/vdilist", admin).get(0).get("uuid").asText();
-        Map<String, String> objects = Map.of("VM", vm, "Network", network, "VDI", vdi);
-        Map<String, Map<String, String>> callers = new LinkedHashMap<>();
+        assertThat(inTable).as("a route both in the matrix and excused from it").doesNotContainAnyElementsOf(
+                NOT_IN_MATRIX.keySet());
+
+        MatrixObjects pool = new MatrixObjects();
+        Map<String, Callers> callers = new LinkedHashMap<>();
         String none = matrixUser("matrix-none");
-        for (String action : List.of("launch", "attach")) {
-            String direct = matrixUser("matrix-direct-" + action);
-            String member = matrixUser("matrix-member-" + action);
-            String group = api.post("/creategroup", admin, Map.of("name", "matrix-group-" + action)).get("id")
+        String noneToken = login("matrix-none");
+        String bystander = matrixUser("matrix-bystander");
+        for (String right : MATRIX_RIGHTS) {
+            String direct = matrixUser("matrix-direct-" + right);
+            String member = matrixUser("matrix-member-" + right);
+            String group = api.post("/creategroup", admin, Map.of("name", "matrix-group-" + right)).get("id")
                     .asText();
             api.post("/groupmember", admin, Map.of("group", group, "user", member, "action", "add"));
-            String other = matrixUser("matrix-other-" + action);
-            for (Map.Entry<String, String> object : objects.entrySet()) {
-                grant(object, "user", direct, action);
-                grant(object, "group", group, action);
-                grant(object, "user", other, action.equals("launch") ? "attach" : "launch");
-            }
+            String other = matrixUser("matrix-other-" + right);
             Map<String, String> byColumn = new LinkedHashMap<>();
             byColumn.put("anonymous", null);
-            byColumn.put("no right", login("matrix-none"));
-            byColumn.put("direct", login("matrix-direct-" + action));
-            byColumn.put("group", login("matrix-member-" + action));
-            byColumn.put("other right", login("matrix-other-" + action));
+            byColumn.put("no right", noneToken);
+            byColumn.put("direct", login("matrix-direct-" + right));
+            byColumn.put("group", login("matrix-member-" + right));
+            byColumn.put("other right", login("matrix-other-" + right));
             byColumn.put("administrator", admin);
-            callers.put(action, byColumn);
+            callers.put(right, new Callers(byColumn, direct, "group:" + group, other));
         }
         assertThat(none).isNotBlank();
+        // the shared objects: every kind of right on each, then wait until the cache shows the last grant
+        Map<String, String> shared = new LinkedHashMap<>();
+        shared.put("VM", api.get("/vmlist", admin).get(1).get("uuid").asText());
+        shared.put("Network", api.get("/netlist", admin).get(0).get("uuid").asText());
+        shared.put("VDI", api.get("/vdilist", admin).get(0).get("uuid").asText());
+        for (Map.Entry<String, String> object : shared.entrySet()) {
+            for (Callers held : callers.values()) {
+                grantAll(object.getKey(), object.getValue(), held, callers);
+            }
+            awaitListed(object.getKey(), object.getValue(), callers.get("any").byColumn().get("other right"));
+        }
+        shared.put("ISO", api.get("/isolist", admin).get(0).get("uuid").asText());
 
         List<String> wrong = new ArrayList<>();
         int cells = 0;
-        for (String[] row : rows.values()) {
-            Map<String, Object> body = switch (row[0]) {
-                case "/startstopvm" -> Map.of("uuid", vm, "enable", true);
-                case "/netaction" -> Map.of("uuid", vm, "net", network, "action", "attach");
-                case "/attachdetachvdi" -> Map.of("uuid", vm, "vdi", vdi, "action", "attach");
-                default -> Map.of("uuid", objects.get(row[1]));
-            };
-            int column = 3;
-            for (Map.Entry<String, String> caller : callers.get(row[2]).entrySet()) {
-                String expected = row[column++];
+        int fresh = 0;
+        for (MatrixRow row : rows) {
+            Callers rowCallers = callers.get(callerRight(row.right()));
+            Map<String, String> rowObject = row.object().equals("row") ? pool.fresh(row, rowCallers, callers)
+                    : null;
+            fresh += rowObject == null ? 0 : 1;
+            int column = 0;
+            for (Map.Entry<String, String> caller : rowCallers.byColumn().entrySet()) {
+                String expected = row.expected()[column++];
+                Map<String, String> objects = new LinkedHashMap<>(shared);
+                if (rowObject != null) {
+                    objects.putAll(rowObject);
+                } else if (row.object().equals("cell")) {
+                    objects.putAll(pool.fresh(row, rowCallers, callers));
+                    fresh++;
+                }
+                Map<String, Object> body = matrixBody(row, objects, bystander, pool);
                 Map<String, String> session = caller.getValue() == null ? Map.of() : Api.bearer(caller.getValue());
-                RawHttp.Answer answer = api.call("POST", row[0], session, body);
+                RawHttp.Answer answer = api.call("POST", row.route(), session, body);
                 cells++;
+                keepSecrets(row.route(), answer);
                 boolean as = expected.equals("ok")
-                        ? answer.status() != 401 && answer.status() != 403 && answer.status() < 500
+                        ? answer.status() != 401 && answer.status() != 403 && answer.status() != 404
+                                && answer.status() < 500
                         : answer.status() == Integer.parseInt(expected);
                 if (!as) {
-                    wrong.add(row[0] + " as " + caller.getKey() + ": expected " + expected + ", got "
-                            + answer.status() + " " + RawHttp.abbreviate(answer.text()));
+                    wrong.add(row.route() + " (" + row.type() + ") as " + caller.getKey() + ": expected " + expected
+                            + ", got " + answer.status() + " " + RawHttp.abbreviate(answer.text()));
                 }
             }
         }
-        System.out.printf("authorization matrix: %d routes x 6 callers = %d cells, %d wrong%n", rows.size(), cells,
-                wrong.size());
+        pool.close();
+        System.out.printf("authorization matrix: %d rows (%d routes) x 6 callers = %d cells, %d fresh objects,"
+                + " %d wrong%n", rows.size(), inTable.size(), cells, fresh, wrong.size());
         assertThat(wrong).isEmpty();
+    }
+
+    private Map<String, Object> matrixBody(MatrixRow row, Map<String, String> objects, String bystander,
+            MatrixObjects pool) {
+        String vm = objects.get("VM");
+        return switch (row.route()) {
+            case "/startstopvm" -> Map.of("uuid", vm, "enable", true);
+            case "/netaction" -> Map.of("uuid", vm, "net", objects.get("Network"), "action", "attach");
+            case "/attachdetachvdi" -> Map.of("uuid", vm, "vdi", objects.get("VDI"), "action", "attach");
+            case "/attachdetachiso" -> Map.of("uuid", vm, "iso", objects.get("ISO"), "action", "attach");
+            case "/getaccess" -> Map.of("type", row.type(), "uuid", objects.get(row.type()));
+            // grants a right to a user no other cell calls as: the next cells' callers keep exactly their rights
+            case "/setaccess" -> Map.of("type", row.type(), "uuid", objects.get(row.type()), "action", "launch",
+                    "user", bystander);
+            // the row's VM is halted: an authorized caller gets 400 "no VM can be reached", no ansible run
+            case "/executeplaybook" -> Map.of("playbook", pool.playbook(), "vms", List.of(vm));
+            case "/taskstatus" -> Map.of("task", objects.get("task"));
+            case "/turntemplate" -> Map.of("uuid", pool.otherTemplate(), "action", "off");
+            case "/createvm" -> {
+                Map<String, Object> args = new LinkedHashMap<>();
+                args.put("template", pool.enabledTemplate());
+                args.put("storage", pool.storage());
+                args.put("network", objects.get("Network"));
+                args.put("vdi_size", 10240);
+                args.put("ram_size", 1024);
+                args.put("name_label", "matrix-created");
+                args.put("hostname", "matrix-created");
+                args.put("username", "matrix");
+                args.put("password", MATRIX_VM_PASSWORD);
+                yield args;
+            }
+            default -> Map.of("uuid", objects.get(row.type()));
+        };
+    }
+
+    static final String MATRIX_VM_PASSWORD = "matrix-guest-password";
+
+    /** The console secret a /vnc answer carries is a credential: the final scan looks for it everywhere. */
+    private void keepSecrets(String route, RawHttp.Answer answer) {
+        if (route.equals("/vnc") && answer.status() == 200 && answer.text().contains("secret=")) {
+            secrets.add(answer.text().replaceAll("(?s).*secret=([^&\"\\s]+).*", "$1"));
+        }
+        if (route.equals("/createvm")) {
+            secrets.add(MATRIX_VM_PASSWORD);
+        }
+    }
+
+    /** Grants, on one object, each caller of {@code held} its right: direct, through the group, the other one. */
+    private void grantAll(String type, String uuid, Callers held, Map<String, Callers> callers) throws IOException {
+        String right = callers.entrySet().stream().filter(entry -> entry.getValue() == held).findFirst().orElseThrow()
+                .getKey();
+        grant(type, uuid, "user", held.direct(), held(right));
+        grant(type, uuid, "group", held.member().substring("group:".length()), held(right));
+        grant(type, uuid, "user", held.other(), otherRight(right));
+    }
+
+    /** Rights reach this process's cache through the pool's events: wait until the caller's list shows the object. */
+    private void awaitListed(String type, String uuid, String token) {
+        String list = switch (type) {
+            case "VM" -> "/vmlist";
+            case "Network" -> "/netlist";
+            default -> "/vdilist";
+        };
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> Api.texts(api.get(list, token), "uuid").contains(uuid));
+    }
+
+    /**
+     * The objects the matrix makes on the pool itself (through XenAPI, as another client would): a fresh VM or disk
+     * for the rows whose authorized call destroys its object, a halted VM for /executeplaybook, a task for
+     * /taskstatus.
+     */
+    private final class MatrixObjects implements AutoCloseable {
+        private final Connection connection;
+        private final String source;
+        private int made;
+        private String enabledTemplate;
+        private String otherTemplate;
+
+        MatrixObjects() throws Exception {
+            connection = new Connection(URI.create("http://127.0.0.1:" + standalone.simulatorPort() + "/").toURL());
+            Session.loginWithPassword(connection, "root", SharedStandalone.ADMIN_PASSWORD);
+            // a halted demo VM to clone (xapi clones only halted VMs)
+            String halted = null;
+            for (JsonNode vm : api.get("/vmlist", admin)) {
+                if (vm.path("power_state").asText().equals("Halted")) {
+                    halted = vm.get("uuid").asText();
+                }
+            }
+            assertThat(halted).as("a halted demo VM").isNotNull();
+            // the rows may start that one (/startstopvm): the fresh VMs are clones of a copy nobody calls on
+            VM copy = VM.getByUuid(connection, halted).createClone(connection, "matrix-source");
+            copy.removeFromOtherConfig(connection, "vmemperor");
+            source = copy.getUuid(connection);
+        }
+
+        /** A new object of the row's type, with the row's callers' rights on it and in the cache. */
+        Map<String, String> fresh(MatrixRow row, Callers rowCallers, Map<String, Callers> callers) throws Exception {
+            made++;
+            String name = "matrix" + row.route().replace('/', '-') + "-" + made;
+            String type = row.type().equals("task") ? "VM" : row.type();
+            String uuid = switch (type) {
+                case "VM" -> {
+                    VM clone = VM.getByUuid(connection, source).createClone(connection, name);
+                    // the clone copies other_config, the source's rights with it: the new VM starts with none
+                    clone.removeFromOtherConfig(connection, "vmemperor");
+                    yield clone.getUuid(connection);
+                }
+                case "VDI" -> {
+                    VDI.Record disk = new VDI.Record();
+                    disk.SR = SR.getByNameLabel(connection, "Local storage").iterator().next();
+                    disk.virtualSize = 1L << 30;
+                    disk.nameLabel = name;
+                    disk.type = Types.VdiType.USER;
+                    disk.sharable = false;
+                    disk.readOnly = false;
+                    disk.otherConfig = Map.of();
+                    yield VDI.create(connection, disk).getUuid(connection);
+                }
+                default -> throw new IllegalArgumentException("no fresh " + row.type() + " for " + row.route());
+            };
+            grantAll(type, uuid, rowCallers, callers);
+            awaitListed(type, uuid, rowCallers.byColumn().get("other right"));
+            if (!row.type().equals("task")) {
+                return Map.of(type, uuid);
+            }
+            // the task: its creator is the direct column's caller, who holds launch on the new VM
+            String task = api.post("/startstopvm", rowCallers.byColumn().get("direct"),
+                    Map.of("uuid", uuid, "enable", true)).get("task").asText();
+            return Map.of("VM", uuid, "task", task);
+        }
+
+        String playbook() {
+            try {
+                return api.get("/playbooks", admin).get(0).get("id").asText();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        String storage() {
+            try {
+                return api.get("/poollist", admin).get(0).get("storage_resources").get(0).get("uuid").asText();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** A template with an unattended install, turned on for the /createvm row (a template must be enabled). */
+        String enabledTemplate() {
+            try {
+                if (enabledTemplate == null) {
+                    for (JsonNode template : api.get("/alltemplates", admin)) {
+                        if (template.path("name_label").asText().startsWith("Debian")) {
+                            enabledTemplate = template.get("uuid").asText();
+                        }
+                    }
+                    api.post("/turntemplate", admin, Map.of("uuid", enabledTemplate, "action", "on"));
+                    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Api.texts(
+                            api.get("/tmpllist", admin), "uuid").contains(enabledTemplate));
+                }
+                return enabledTemplate;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** A template no user has, for /turntemplate's cells: turning it off changes nothing anyone sees. */
+        String otherTemplate() {
+            try {
+                if (otherTemplate == null) {
+                    for (JsonNode template : api.get("/alltemplates", admin)) {
+                        if (template.path("name_label").asText().startsWith("Windows")) {
+                            otherTemplate = template.get("uuid").asText();
+                        }
+                    }
+                }
+                return otherTemplate;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            Session.logout(connection);
+        }
     }
 
     private String matrixUser(String name) throws IOException {
@@ -316,10 +566,8 @@ class SuiteIT {
         return token;
     }
 
-    private void grant(Map.Entry<String, String> object, String kind, String principal, String action)
-            throws IOException {
-        api.post("/setaccess", admin, Map.of("type", object.getKey(), "uuid", object.getValue(), "action", action,
-                kind, principal));
+    private void grant(String type, String uuid, String kind, String principal, String action) throws IOException {
+        api.post("/setaccess", admin, Map.of("type", type, "uuid", uuid, "action", action, kind, principal));
     }
 
     @Test

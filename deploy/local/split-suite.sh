@@ -14,7 +14,10 @@
 #
 # Optional: VMEMPEROR_XENAPI_USERNAME (root), VMEMPEROR_JAVA_OPTS (JVM options of every service; the default favours start-up
 # over peak speed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1),
-# VMEMPEROR_READY_TIMEOUT (seconds, 300). Needs: java 17, nginx, curl, openssl. Build first:
+# VMEMPEROR_READY_TIMEOUT (seconds, 300). Any other VMEMPEROR_* / QUARKUS_* variable set by the caller reaches every
+# service (e.g. playbook-service's VMEMPEROR_PLAYBOOKS_NETWORKS, _SSH_PRIVATE_KEY_FILE, _SSH_PORT: without NETWORKS every
+# playbook run is refused). The playbook directory defaults to the repository's ansible/, the playbook logs and working
+# directories to $RUN_DIR. Needs: java 17, nginx, curl, openssl. Build first:
 #   ./mvnw -B package -DskipTests
 set -euo pipefail
 
@@ -105,6 +108,9 @@ start_service() {
         QUARKUS_HTTP_PROXY_ENABLE_FORWARDED_HOST=true \
         QUARKUS_HTTP_PROXY_TRUSTED_PROXIES=127.0.0.1 \
         QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT=60S \
+        VMEMPEROR_PLAYBOOKS_DIR="${VMEMPEROR_PLAYBOOKS_DIR:-$ROOT/ansible}" \
+        VMEMPEROR_PLAYBOOKS_LOGS_DIR="${VMEMPEROR_PLAYBOOKS_LOGS_DIR:-$RUN_DIR/playbook-logs}" \
+        VMEMPEROR_PLAYBOOKS_WORK_DIR="${VMEMPEROR_PLAYBOOKS_WORK_DIR:-$RUN_DIR/playbook-runs}" \
         java ${VMEMPEROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -jar "$jar" >"$RUN_DIR/$service.log" 2>&1 &
     echo $! >"$RUN_DIR/$service.pid"
 }

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,7 @@ class SplitSuiteIT {
 
     private static Path runDir;
     private static Process simulator;
+    private static GuestSshd guest;
     private static String ingress;
 
     @BeforeAll
@@ -38,13 +40,18 @@ class SplitSuiteIT {
         int simulatorPort = Processes.freePort();
         simulator = Processes.simulator(simulatorPort, runDir.resolve("simulator.log"));
         int ingressPort = Processes.freePort();
+        guest = GuestSshd.start(runDir);
         TestDatabase db = TestDatabase.get();
-        Processes.run(List.of(script().toString(), "start"), Map.of(
+        // the script's contract plus the playbook service's settings for the scenario's guest (the script passes its
+        // environment on to the services)
+        Map<String, String> env = new HashMap<>(guest.playbookEnvironment());
+        env.putAll(Map.of(
                 "VMEMPEROR_XENAPI_URL", "http://127.0.0.1:" + simulatorPort + "/",
                 "VMEMPEROR_XENAPI_PASSWORD", Processes.POOL_PASSWORD,
                 "DB_URL", db.jdbcUrl(), "DB_USER", db.username(), "DB_PASSWORD", db.password(),
                 "INGRESS_PORT", Integer.toString(ingressPort),
-                "VMEMPEROR_RUN_DIR", runDir.toString()), runDir.resolve("start.log"), Duration.ofMinutes(6));
+                "VMEMPEROR_RUN_DIR", runDir.toString()));
+        Processes.run(List.of(script().toString(), "start"), env, runDir.resolve("start.log"), Duration.ofMinutes(6));
         ingress = "http://127.0.0.1:" + ingressPort;
     }
 
@@ -59,7 +66,13 @@ class SplitSuiteIT {
                 }
             }
         } finally {
-            Processes.stop(simulator);
+            try {
+                Processes.stop(simulator);
+            } finally {
+                if (guest != null) {
+                    guest.close();
+                }
+            }
         }
     }
 
@@ -69,7 +82,7 @@ class SplitSuiteIT {
 
     @Test
     void scenarioThroughTheIngress() throws Exception {
-        new Scenario(ingress, Processes.POOL_PASSWORD).run();
+        new Scenario(ingress, Processes.POOL_PASSWORD, guest).run();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.vmemperor.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ class StandaloneScenarioIT {
 
     private static Process simulator;
     private static Process standalone;
+    private static GuestSshd guest;
     private static String origin;
 
     @BeforeAll
@@ -25,28 +27,41 @@ class StandaloneScenarioIT {
         int port = Processes.freePort();
         origin = "http://127.0.0.1:" + port;
         TestDatabase db = TestDatabase.get();
+        guest = GuestSshd.start(dir);
         Path jar = ModuleFiles.repositoryRoot().resolve("standalone/target/quarkus-app/quarkus-run.jar");
-        standalone = Processes.start(List.of(Processes.java(), "-jar", jar.toString()), Map.of(
+        Map<String, String> env = new HashMap<>(guest.playbookEnvironment());
+        env.putAll(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
                 "VMEMPEROR_XENAPI_URL", "http://127.0.0.1:" + simulatorPort + "/",
                 "VMEMPEROR_XENAPI_PASSWORD", Processes.POOL_PASSWORD,
                 "DB_URL", db.jdbcUrl(), "DB_USER", db.username(), "DB_PASSWORD", db.password(),
                 "VMEMPEROR_DATA_DIR", dir.resolve("data").toString(),
-                "VMEMPEROR_PUBLIC_URL", origin), dir.resolve("standalone.log"));
+                "VMEMPEROR_PUBLIC_URL", origin));
+        env.putAll(Map.of("VMEMPEROR_PLAYBOOKS_DIR", ModuleFiles.repositoryRoot().resolve("ansible").toString(),
+                "VMEMPEROR_PLAYBOOKS_LOGS_DIR", dir.resolve("playbook-logs").toString(),
+                "VMEMPEROR_PLAYBOOKS_WORK_DIR", dir.resolve("playbook-runs").toString()));
+        standalone = Processes.start(List.of(Processes.java(), "-jar", jar.toString()), env,
+                dir.resolve("standalone.log"));
         Processes.awaitReady(origin, standalone);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() throws Exception {
         try {
             Processes.stop(standalone);
         } finally {
-            Processes.stop(simulator);
+            try {
+                Processes.stop(simulator);
+            } finally {
+                if (guest != null) {
+                    guest.close();
+                }
+            }
         }
     }
 
     @Test
     void scenarioAgainstTheStandalone() throws Exception {
-        new Scenario(origin, Processes.POOL_PASSWORD).run();
+        new Scenario(origin, Processes.POOL_PASSWORD, guest).run();
     }
 }

@@ -22,7 +22,7 @@ class KustomizeTest {
 
     /** Secrets the operator creates (deploy/README.md); the dev overlay generates all but the TLS certificate. */
     private static final Set<String> EXTERNAL_SECRETS = Set.of("vmemperor-pool", "vmemperor-database",
-            "vmemperor-token-keys", "vmemperor-tls");
+            "vmemperor-token-keys", "vmemperor-guest-ssh", "vmemperor-tls");
 
     @ParameterizedTest
     @ValueSource(strings = { "jvm", "native", "dev" })
@@ -70,11 +70,29 @@ class KustomizeTest {
                     ? Set.of("private.pem", "public.pem")
                     : Set.of("public.pem"));
             assertThat((List<Object>) c.get("envFrom")).asString().contains("vmemperor-config");
+            // the guests' SSH key: playbook-service logs in with the private half, vm-service's installs authorize
+            // the public half, no other service sees either
+            assertThat(secretFiles(pod, "vmemperor-guest-ssh")).as(name + " guest SSH key files").isEqualTo(
+                    switch (service) {
+                        case "playbook" -> Set.of("id_ed25519");
+                        case "vm" -> Set.of("id_ed25519.pub");
+                        default -> Set.of();
+                    });
+            if (service.equals("playbook")) {
+                assertThat(env).containsEntry("VMEMPEROR_PLAYBOOKS_SSH_PRIVATE_KEY_FILE",
+                        "/etc/vmemperor/guest-ssh/id_ed25519");
+                // the root filesystem is read-only: the run logs need a mounted volume
+                assertThat(volumeMountPaths(c)).contains(env.get("VMEMPEROR_PLAYBOOKS_LOGS_DIR"));
+            }
+            if (service.equals("vm")) {
+                assertThat(env).containsEntry("VMEMPEROR_INSTALL_SSH_PUBLIC_KEY_FILE",
+                        "/etc/vmemperor/guest-ssh/id_ed25519.pub");
+            }
         }
 
         Map<String, Object> config = single(Kustomize.find(docs, "ConfigMap", "vmemperor-config"), "vmemperor-config");
         assertThat((Map<String, Object>) config.get("data")).containsKeys("VMEMPEROR_XENAPI_URL", "DB_URL", "DB_USER",
-                "VMEMPEROR_PUBLIC_URL").containsEntry("VMEMPEROR_SECURITY_DEV_KEYS", "false");
+                "VMEMPEROR_PUBLIC_URL", "VMEMPEROR_PLAYBOOKS_NETWORKS").containsEntry("VMEMPEROR_SECURITY_DEV_KEYS", "false");
 
         Set<String> referenced = secretsReferenced(docs);
         Set<String> rendered = docs.stream().filter(d -> "Secret".equals(d.get("kind")))
@@ -82,7 +100,8 @@ class KustomizeTest {
         assertThat(referenced).as("every Secret referenced is rendered or created by the operator (README)")
                 .allMatch(s -> rendered.contains(s) || EXTERNAL_SECRETS.contains(s));
         if (overlay.equals("dev")) {
-            assertThat(rendered).contains("vmemperor-pool", "vmemperor-database", "vmemperor-token-keys");
+            assertThat(rendered).contains("vmemperor-pool", "vmemperor-database", "vmemperor-token-keys",
+                    "vmemperor-guest-ssh");
             Map<String, Object> postgres = single(Kustomize.find(docs, "StatefulSet", "vmemperor-postgres"), "postgres");
             assertThat(Manifests.get(postgres, "spec", "replicas")).isEqualTo(1);
             assertThat((String) Manifests.get(config, "data", "DB_URL")).contains("//vmemperor-postgres:5432/");
@@ -120,10 +139,15 @@ class KustomizeTest {
                 .map(m -> m.get("mountPath").toString()).toList();
     }
 
-    @SuppressWarnings("unchecked")
     private static Set<String> keyFiles(Map<String, Object> pod) {
+        return secretFiles(pod, "vmemperor-token-keys");
+    }
+
+    /** The files of that Secret the pod's volumes hold (every secret volume lists its items). */
+    @SuppressWarnings("unchecked")
+    private static Set<String> secretFiles(Map<String, Object> pod, String secret) {
         return ((List<Map<String, Object>>) Manifests.get(pod, "spec", "volumes")).stream()
-                .filter(v -> "vmemperor-token-keys".equals(Manifests.string(v, "secret", "secretName")))
+                .filter(v -> secret.equals(Manifests.string(v, "secret", "secretName")))
                 .flatMap(v -> ((List<Map<String, Object>>) Manifests.get(v, "secret", "items")).stream())
                 .map(item -> item.get("path").toString()).collect(Collectors.toSet());
     }

@@ -39,6 +39,17 @@ class SmallHostConfigTest {
             assertThat(unit).contains("\nUser=vmemperor\n", "\nNoNewPrivileges=yes\n", "\nCapabilityBoundingSet=\n",
                     "\nEnvironmentFile=/etc/vmemperor/vmemperor.env\n", "\nEnvironmentFile=/etc/vmemperor/%i.env\n");
         }
+        // playbook runs: allowed networks and the key they log in with; installs authorize its public half
+        assertThat(Files.readString(ModuleFiles.path("systemd/playbook.env"))).contains(
+                "\nVMEMPEROR_PLAYBOOKS_NETWORKS=",
+                "\nVMEMPEROR_PLAYBOOKS_SSH_PRIVATE_KEY_FILE=/etc/vmemperor/guest-ssh/id_ed25519\n");
+        assertThat(Files.readString(ModuleFiles.path("systemd/vm.env")))
+                .contains("\nVMEMPEROR_INSTALL_SSH_PUBLIC_KEY_FILE=/etc/vmemperor/guest-ssh/id_ed25519.pub\n");
+        for (String service : RouteTable.SERVICES) {
+            String env = Files.readString(ModuleFiles.path("systemd/" + service + ".env"));
+            assertThat(env.contains("SSH_PRIVATE_KEY_FILE=")).as(service + " holds the guests' private key")
+                    .isEqualTo(service.equals("playbook"));
+        }
         String shared = Files.readString(ModuleFiles.path("systemd/vmemperor.env"));
         assertThat(shared).contains("VMEMPEROR_SECURITY_DEV_KEYS=false", "VMEMPEROR_SECURITY_PUBLIC_KEY_LOCATION=",
                 "QUARKUS_HTTP_HOST=127.0.0.1").doesNotContain("PRIVATE_KEY");

@@ -40,8 +40,12 @@ public interface XenApiConfig {
     @WithDefault("200ms")
     Duration reconnectInitialDelay();
 
-    /** Cap of the reconnect back-off. */
-    @WithDefault("10s")
+    /**
+     * Cap of the reconnect back-off. Short: reads answer 503 until the feed is back, and a reconnect attempt on a
+     * pool that is away costs one refused TCP connection (with 10 s the suite took 10 s to recover from a 4 s pool
+     * restart).
+     */
+    @WithDefault("1s")
     Duration reconnectMaxDelay();
 
     /**

@@ -112,6 +112,9 @@ public class XenTaskTracker implements CacheListener {
             current.execute(() -> {
                 try {
                     work.run();
+                } catch (PoolUnavailableException e) {
+                    // the event feed says so once; a line per task event while the pool is away is noise
+                    LOG.debugf("Task tracking postponed (the reconciler retries): %s", e.getMessage());
                 } catch (RuntimeException e) {
                     if (stopping) {
                         LOG.debugf("Task tracking interrupted by the stop: %s", e.toString());

@@ -20,6 +20,7 @@ import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
 
 import io.quarkus.test.common.WithTestResource;
@@ -40,6 +41,8 @@ class ThrottleTest {
     @Test
     void repeatedFailuresForOneNameAreSlowedDownNotLockedOut() {
         Sessions.createUser(Sessions.adminToken(signer), "tom", "tom-password");
+        double failedBefore = Metrics.sum("vmemperor_logins_failed_total", "action", "login");
+        double throttledBefore = Metrics.sum("vmemperor_logins_throttled_total");
         for (int i = 0; i < 3; i++) {
             given().contentType(ContentType.JSON).body(Map.of("username", "tom", "password", "guess-" + i))
                     .post("/login").then().statusCode(401);
@@ -48,6 +51,9 @@ class ThrottleTest {
         given().contentType(ContentType.JSON).body(Map.of("username", "tom", "password", "tom-password"))
                 .post("/login").then().statusCode(429).header("Retry-After", notNullValue())
                 .body("status", is("error"));
+        // both are counted on /q/metrics (other tests of this JVM may add to them too)
+        assertThat(Metrics.sum("vmemperor_logins_failed_total", "action", "login")).isGreaterThanOrEqualTo(failedBefore + 3);
+        assertThat(Metrics.sum("vmemperor_logins_throttled_total")).isGreaterThanOrEqualTo(throttledBefore + 1);
 
         // after the delay the real user gets in, and the counter starts afresh
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> given()

@@ -22,6 +22,7 @@ import org.vmemperor.common.task.TaskInfo;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.testing.InjectSimulator;
+import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.common.xenapi.XenClass;
 import org.vmemperor.common.xenapi.XenObjectCache;
@@ -164,6 +165,24 @@ class TaskTrackingTest {
         TaskStatusView.Standard status = (TaskStatusView.Standard) tasks.status(id, Users.user("ada")).orElseThrow();
         assertThat(status.status()).isEqualTo("failure");
         assertThat(status.errorInfo()).containsExactly("TASK_LOST", xenTask);
+    }
+
+    @Test
+    void tasksAreCountedOnMetricsByKindAndFinalState() {
+        double created = Metrics.sum("vmemperor_tasks_created_total", "kind", "destroyvm");
+        double failed = Metrics.sum("vmemperor_tasks_ended_total", "kind", "destroyvm", "state", "failure");
+        String xenTask = pendingXenTask();
+        String id = tasks.trackXenTask("destroyvm", "users/ada", xenTask, null);
+        assertThat(Metrics.sum("vmemperor_tasks_created_total", "kind", "destroyvm")).isEqualTo(created + 1);
+        assertThat(Metrics.sum("vmemperor_tasks_ended_total", "kind", "destroyvm", "state", "failure"))
+                .isEqualTo(failed);
+
+        simulator.pool().set("task", xenTask, "error_info", List.of("VDI_IN_USE", "OpaqueRef:vdi", "destroy"));
+        simulator.pool().set("task", xenTask, "finished", Instant.now());
+        simulator.pool().set("task", xenTask, "status", "failure");
+        await().atMost(PATIENCE).until(() -> row(id).isFinished());
+        assertThat(Metrics.sum("vmemperor_tasks_ended_total", "kind", "destroyvm", "state", "failure"))
+                .isGreaterThanOrEqualTo(failed + 1);
     }
 
     @Test

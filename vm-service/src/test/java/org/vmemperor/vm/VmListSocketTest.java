@@ -24,6 +24,7 @@ import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
+import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.simulator.XapiSimulator;
 import org.vmemperor.vm.testing.TestPool;
@@ -172,6 +173,26 @@ class VmListSocketTest {
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
+    }
+
+    @Test
+    void openSocketsAreCountedOnMetrics() throws Exception {
+        ownedVm("zoe");
+        Client client = new Client();
+        WebSocket socket = connect(client, "Authorization", "Bearer " + users.token("zoe"));
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !client.ofType("initial").isEmpty());
+            // the socket is registered right after its initial records are sent
+            await().atMost(Duration.ofSeconds(5)).until(() -> Metrics.sum("vmemperor_vmlist_sockets") >= 1);
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        // every test closes its sockets, and a refused one is never counted
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("vmemperor_vmlist_sockets") == 0);
+        Client anonymous = new Client();
+        connect(anonymous, null, null);
+        assertThat(anonymous.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
+        assertThat(Metrics.sum("vmemperor_vmlist_sockets")).isZero();
     }
 
     @Test

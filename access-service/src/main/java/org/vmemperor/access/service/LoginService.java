@@ -11,6 +11,7 @@ import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.common.xenapi.XenApi;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.credential.PasswordCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -27,9 +28,11 @@ public class LoginService {
     private final RevocationList revocations;
     private final LoginThrottle throttle;
     private final AuditLog audit;
+    private final MeterRegistry metrics;
 
     public LoginService(IdentityProviderManager identities, XenApi xenApi, TokenSigner signer,
-            RevocationList revocations, LoginThrottle throttle, AuditLog audit) {
+            RevocationList revocations, LoginThrottle throttle, AuditLog audit, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.identities = identities;
         this.xenApi = xenApi;
         this.signer = signer;
@@ -82,6 +85,7 @@ public class LoginService {
 
     private TokenSigner.SignedToken failed(String action, String username, String address) {
         throttle.recordFailure(username, address);
+        metrics.counter("vmemperor.logins.failed", "action", action).increment();
         audit.record(username, action, null, "wrong credentials", address, false);
         throw ApiException.wrongCredentials();
     }

@@ -14,6 +14,9 @@ import jakarta.transaction.Transactional;
 import org.vmemperor.access.config.AccessConfig;
 import org.vmemperor.common.error.ApiException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Slows down password guessing. Failures are counted per user name and per client address, in PostgreSQL so that
  * every replica sees them. Beyond the free failures, each attempt must wait a delay that doubles with every failure
@@ -26,10 +29,13 @@ public class LoginThrottle {
 
     private final AccessConfig.Throttle config;
     private final EntityManager entityManager;
+    private final Counter throttled;
 
-    public LoginThrottle(AccessConfig config, EntityManager entityManager) {
+    public LoginThrottle(AccessConfig config, EntityManager entityManager, MeterRegistry metrics) {
         this.config = config.throttle();
         this.entityManager = entityManager;
+        this.throttled = Counter.builder("vmemperor.logins.throttled")
+                .description("login attempts answered 429 without checking the password").register(metrics);
     }
 
     static String userKey(String username) {
@@ -46,6 +52,7 @@ public class LoginThrottle {
         long wait = Math.max(waitSeconds(userKey(username), config.freeFailuresPerUser()),
                 waitSeconds(addressKey(address), config.freeFailuresPerAddress()));
         if (wait > 0) {
+            throttled.increment();
             throw ApiException.tooManyRequests("too many failed logins; try again later", (int) wait);
         }
     }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Every asynchronous operation of every service is a row in PostgreSQL, written here. Ids are random UUIDs, never the
  * XenAPI task ref: refs die with {@code task.destroy} and would let one user guess another's tasks. Each method
@@ -41,9 +43,11 @@ public class TaskService {
     public static final String CANCELLED = "cancelled";
 
     private final XenObjectCache cache;
+    private final MeterRegistry metrics;
 
-    public TaskService(XenObjectCache cache) {
+    public TaskService(XenObjectCache cache, MeterRegistry metrics) {
         this.cache = cache;
+        this.metrics = metrics;
     }
 
     /**
@@ -56,6 +60,7 @@ public class TaskService {
         TaskEntity task = newRow(kind, TaskShape.STANDARD, creator, objectUuid, PENDING);
         task.xenapiRef = xenTaskRef;
         task.persist();
+        countCreated(task);
         // the task may have ended before the row existed (its event then found nothing to update)
         if (cache.isReady()) {
             cache.byRef(XenClass.TASK, xenTaskRef).filter(XenTaskTracker::isFinished)
@@ -71,6 +76,7 @@ public class TaskService {
         task.progress = 1.0;
         task.finished = task.created;
         task.persist();
+        countCreated(task);
         return task.id;
     }
 
@@ -87,6 +93,7 @@ public class TaskService {
     public String createTask(String kind, TaskShape shape, String creator, String objectUuid) {
         TaskEntity task = newRow(kind, shape, creator, objectUuid, PENDING);
         task.persist();
+        countCreated(task);
         return task.id;
     }
 
@@ -152,8 +159,9 @@ public class TaskService {
     }
 
     /** The common end of every task: its final state, progress 1, finished now. */
-    private static void end(TaskEntity task, String state, String message) {
+    private void end(TaskEntity task, String state, String message) {
         task.state = state;
+        countEnded(task);
         if (message != null) {
             task.message = message;
         }
@@ -244,6 +252,7 @@ public class TaskService {
             task.updated = task.finished;
             task.errorInfo = toJson(List.of("TASK_LOST", xenTaskRef));
             task.xenapiDestroyed = true;
+            countEnded(task);
         }
     }
 
@@ -254,7 +263,7 @@ public class TaskService {
 
     // --- mapping ---
 
-    private static void applyXenOutcome(TaskEntity task, XenObject xenTask) {
+    private void applyXenOutcome(TaskEntity task, XenObject xenTask) {
         String status = xenTask.string("status");
         task.state = switch (status) {
             case "success" -> SUCCESS;
@@ -269,7 +278,20 @@ public class TaskService {
         task.errorInfo = errorInfo.isEmpty() ? null : toJson(errorInfo);
         String result = xenTask.string("result");
         task.result = result.isEmpty() ? null : result;
+        countEnded(task);
         LOG.debugf("Task %s (%s) ended: %s", task.id, task.kind, task.state);
+    }
+
+    /** Tasks by kind (and final state) on /q/metrics; pending ones are the created less the ended. */
+    private void countCreated(TaskEntity task) {
+        metrics.counter("vmemperor.tasks.created", "kind", task.kind).increment();
+        if (task.finished != null) {
+            countEnded(task);
+        }
+    }
+
+    private void countEnded(TaskEntity task) {
+        metrics.counter("vmemperor.tasks.ended", "kind", task.kind, "state", task.state).increment();
     }
 
     private static TaskEntity newRow(String kind, TaskShape shape, String creator, String objectUuid, String state) {

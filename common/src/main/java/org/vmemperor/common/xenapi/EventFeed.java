@@ -1,5 +1,6 @@
 package org.vmemperor.common.xenapi;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -42,14 +43,16 @@ public class EventFeed {
     private final XenApi xenApi;
     private final XenObjectCache cache;
     private final JsonRpcLoader jsonRpc;
+    private final XenApiMetrics metrics;
     private volatile Thread thread;
     private volatile boolean running;
 
-    public EventFeed(XenApiConfig config, XenApi xenApi, XenObjectCache cache) {
+    public EventFeed(XenApiConfig config, XenApi xenApi, XenObjectCache cache, XenApiMetrics metrics) {
         this.config = config;
         this.xenApi = xenApi;
         this.cache = cache;
         this.jsonRpc = new JsonRpcLoader(config);
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -143,6 +146,7 @@ public class EventFeed {
                     ? jsonRpc.perClass(xenApi.session(), CLASSES)
                     : jsonRpc.eventFrom(xenApi.session(), CLASSES);
             cache.replaceAll(loaded.objects());
+            metrics.cacheLoaded(Duration.ofNanos(System.nanoTime() - started));
             LOG.infof("Loaded %d pool objects in %d ms (%s)", loaded.count(), (System.nanoTime() - started) / 1_000_000,
                     how);
             return loaded.token();
@@ -161,6 +165,7 @@ public class EventFeed {
             }
         }
         cache.replaceAll(snapshot);
+        metrics.cacheLoaded(Duration.ofNanos(System.nanoTime() - started));
         LOG.infof("Loaded %d pool objects in %d ms (%s)", count, (System.nanoTime() - started) / 1_000_000, how);
         return batch.token;
     }
@@ -172,6 +177,7 @@ public class EventFeed {
             if (type == null) {
                 continue;
             }
+            metrics.eventApplied(event.timestamp);
             if (event.operation == Types.EventOperation.DEL) {
                 cache.apply(type, event.ref, null);
             } else if (event.snapshot != null) {

@@ -162,15 +162,20 @@ final class JsonRpcLoader {
             List<Object> params = new ArrayList<>(arguments.size() + 1);
             params.add(current.session());
             params.addAll(arguments);
+            long started = System.nanoTime();
             try {
-                return send(current, method, params, reader);
+                T result = send(current, method, params, reader);
+                session.observe(started, XenApiMetrics.JSON_RPC, XenApiMetrics.SUCCESS);
+                return result;
             } catch (XenApiFailure failure) {
+                session.observe(started, XenApiMetrics.JSON_RPC, failure.code().isEmpty() ? "INTERNAL_ERROR" : failure.code());
                 if ("SESSION_INVALID".equals(failure.code()) && attempt < 2) {
                     session.sessionRejected(current.session());
                     continue;
                 }
                 throw failure;
             } catch (IOException e) {
+                session.observe(started, XenApiMetrics.JSON_RPC, XenApiMetrics.UNREACHABLE);
                 throw new PoolUnavailableException("the pool is unreachable: " + e, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package org.vmemperor.common.xenapi;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +35,7 @@ final class PoolSession {
 
     private final XenApiConfig config;
     private final Supplier<Optional<String>> urlSource;
+    private final CallObserver observer;
     private URL url;
     private XenConnection calls;
     private XenConnection events;
@@ -41,9 +43,24 @@ final class PoolSession {
     /** Connections of sessions given up while the pool was unreachable, each holding its session reference. */
     private final Deque<XenConnection> forgotten = new ArrayDeque<>();
 
+    /**
+     * Told of every round trip: how long it took, on which connection ({@value XenApiMetrics#CALLS},
+     * {@value XenApiMetrics#EVENTS} or {@value XenApiMetrics#JSON_RPC}), and its outcome (for metrics).
+     */
+    @FunctionalInterface
+    interface CallObserver {
+        void observe(Duration took, String connection, String outcome);
+    }
+
     PoolSession(XenApiConfig config, Supplier<Optional<String>> urlSource) {
+        this(config, urlSource, (took, connection, outcome) -> {
+        });
+    }
+
+    PoolSession(XenApiConfig config, Supplier<Optional<String>> urlSource, CallObserver observer) {
         this.config = config;
         this.urlSource = urlSource;
+        this.observer = observer;
     }
 
     /** Runs {@code call} on the ordinary connection, logging in (again) as needed. */
@@ -65,14 +82,19 @@ final class PoolSession {
     }
 
     private <T> T run(XenCall<T> call, boolean eventConnection) {
+        String tag = eventConnection ? XenApiMetrics.EVENTS : XenApiMetrics.CALLS;
         for (int attempt = 0;; attempt++) {
             XenConnection connection = connection(eventConnection);
             logOutForgotten();
+            long started = System.nanoTime();
             try {
-                return call.apply(connection);
+                T result = call.apply(connection);
+                observe(started, tag, XenApiMetrics.SUCCESS);
+                return result;
             } catch (Types.XenAPIException e) {
                 List<String> error = describe(e);
                 String code = error.isEmpty() ? "" : error.get(0);
+                observe(started, tag, code.isEmpty() ? "INTERNAL_ERROR" : code);
                 if ("SESSION_INVALID".equals(code) && attempt < 2) {
                     LOG.info("XenAPI session expired: logging in again");
                     invalidate(connection.getSessionReference());
@@ -84,10 +106,12 @@ final class PoolSession {
                 }
                 throw new XenApiFailure(error);
             } catch (XmlRpcException e) {
+                observe(started, tag, XenApiMetrics.UNREACHABLE);
                 throw unreachable(e);
             } catch (XenApiFailure | PoolUnavailableException e) {
                 throw e;
             } catch (Exception e) {
+                observe(started, tag, XenApiMetrics.UNREACHABLE);
                 throw unreachable(e);
             }
         }
@@ -114,6 +138,11 @@ final class PoolSession {
     /** The pool answered SESSION_INVALID for this session outside the SDK: the next call logs in again. */
     void sessionRejected(String session) {
         invalidate(session);
+    }
+
+    /** A round trip ended (also those made outside the SDK: the JSON-RPC initial load). */
+    void observe(long startedNanos, String connection, String outcome) {
+        observer.observe(Duration.ofNanos(System.nanoTime() - startedNanos), connection, outcome);
     }
 
     private synchronized XenConnection connection(boolean eventConnection) {

@@ -20,9 +20,9 @@ public class XenApi {
     private final XenApiConfig config;
     private final PoolSession session;
 
-    public XenApi(XenApiConfig config) {
+    public XenApi(XenApiConfig config, XenApiMetrics metrics) {
         this.config = config;
-        this.session = new PoolSession(config, config::url);
+        this.session = new PoolSession(config, config::url, metrics::call);
     }
 
     PoolSession session() {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,6 +98,20 @@ class PoolSessionTest {
         assertThatThrownBy(() -> Pool.getAll(given)).isInstanceOf(Types.SessionInvalid.class);
         Set<Pool> pools = session.call(c -> Pool.getAll(c));
         assertThat(pools).isNotEmpty();
+    }
+
+    @Test
+    void everyRoundTripIsObservedWithItsOutcome() {
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        PoolSession session = new PoolSession(config("pw"), () -> Optional.of(simulator.url()),
+                (took, connection, outcome) -> outcomes.add(connection + " " + outcome));
+        simulator.faults().failNext("pool.get_all", "HANDLE_INVALID", "pool", "OpaqueRef:x");
+
+        assertThatThrownBy(() -> session.call(c -> Pool.getAll(c))).isInstanceOf(XenApiFailure.class);
+        Set<Pool> pools = session.call(c -> Pool.getAll(c));
+
+        assertThat(pools).isNotEmpty();
+        assertThat(outcomes).containsExactly("calls HANDLE_INVALID", "calls success");
     }
 
     static XenApiConfig config(String password) {

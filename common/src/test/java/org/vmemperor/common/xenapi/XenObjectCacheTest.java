@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.testing.InjectSimulator;
+import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.simulator.XapiSimulator;
 
@@ -142,6 +143,38 @@ class XenObjectCacheTest {
             VM.getAll(pool.connection).iterator().next().setNameDescription(pool.connection, "poke");
             await().atMost(PATIENCE).until(() -> resyncs.get() > 0);
             await().atMost(PATIENCE).untilAsserted(() -> assertCacheEquals(pool));
+        }
+    }
+
+    @Test
+    void showsTheCacheTheEventsAndTheCallsOnMetrics() throws Exception {
+        await().atMost(PATIENCE).until(cache::isReady);
+        // objects per class, as many as the cache holds
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                Metrics.sum("vmemperor_cache_objects", "class", XenClass.VM.wireName()))
+                .isEqualTo(cache.size(XenClass.VM)));
+        assertThat(Metrics.sum("vmemperor_cache_load_seconds_count")).isGreaterThanOrEqualTo(1);
+        // the initial load goes over JSON-RPC by default, then the event connection long-polls
+        assertThat(Metrics.sum("vmemperor_xenapi_calls_seconds_count", "connection", "jsonrpc", "outcome", "success"))
+                .isGreaterThanOrEqualTo(1);
+
+        String before = Metrics.scrape();
+        try (PoolReader pool = new PoolReader(simulator.url(), PoolTestResource.ROOT_PASSWORD)) {
+            simulator.faults().failNext("event.from", "EVENTS_LOST");
+            VM.getAll(pool.connection).iterator().next().setNameDescription(pool.connection, "metrics poke");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                String now = Metrics.scrape();
+                // the poke's event was applied and its lag measured, the fault answered and counted as such,
+                // and the cache was loaded again
+                assertThat(Metrics.sumIn(now, "vmemperor_events_lag_seconds_count"))
+                        .isGreaterThan(Metrics.sumIn(before, "vmemperor_events_lag_seconds_count"));
+                assertThat(Metrics.sumIn(now, "vmemperor_xenapi_calls_seconds_count", "connection", "events",
+                        "outcome", "EVENTS_LOST")).isGreaterThan(Metrics.sumIn(before,
+                                "vmemperor_xenapi_calls_seconds_count", "connection", "events", "outcome",
+                                "EVENTS_LOST"));
+                assertThat(Metrics.sumIn(now, "vmemperor_cache_load_seconds_count"))
+                        .isGreaterThan(Metrics.sumIn(before, "vmemperor_cache_load_seconds_count"));
+            });
         }
     }
 

@@ -30,8 +30,8 @@ import org.vmemperor.console.service.ConsoleTickets;
 import org.vmemperor.console.service.VncService;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -89,7 +89,8 @@ public class ConsoleSessions implements CacheListener {
         this.security = security;
         this.config = config;
         this.connector = connector;
-        metrics.gaugeCollectionSize("vmemperor.console.open", Tags.empty(), open);
+        Gauge.builder("vmemperor.console.open", open, Set::size)
+                .description("open consoles on this instance").register(metrics);
         this.bytesToVm = Counter.builder("vmemperor.console.bytes").description("bytes relayed by /console")
                 .baseUnit("bytes").tag("direction", "to_vm").register(metrics);
         this.bytesToClient = Counter.builder("vmemperor.console.bytes").description("bytes relayed by /console")

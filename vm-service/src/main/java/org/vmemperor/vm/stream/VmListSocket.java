@@ -24,6 +24,8 @@ import org.vmemperor.common.view.VmRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -66,7 +68,9 @@ public class VmListSocket {
     private final ScheduledExecutorService watch;
 
     public VmListSocket(SessionTokens sessionTokens, TokenVerifier verifier, SecurityConfig security,
-            VmListConfig config, VmRecordFeed feed, ObjectMapper json) {
+            VmListConfig config, VmRecordFeed feed, ObjectMapper json, MeterRegistry metrics) {
+        Gauge.builder("vmemperor.vmlist.sockets", sessions, Map::size)
+                .description("open, authenticated /vmlist sockets").register(metrics);
         this.sessionTokens = sessionTokens;
         this.verifier = verifier;
         this.clockSkew = security.clockSkew();

@@ -32,7 +32,7 @@ env -u DB_URL -u DB_USER -u DB_PASSWORD QUARKUS_HTTP_PORT=$PORT VMEMPEROR_DATA_D
     VMEMPEROR_SIMULATOR_VMS=$VMS VMEMPEROR_XENAPI_PASSWORD=$PASSWORD \
     VMEMPEROR_ACCESS_THROTTLE_FREE_FAILURES_PER_ADDRESS=1000000 java -jar "$JAR" >"$DATA/standalone.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 until curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; do
     kill -0 "$PID" 2>/dev/null || { echo "standalone died, see its log:" >&2; cat "$DATA/standalone.log" >&2; exit 1; }
     sleep 0.2

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.PublicRoute;
 
@@ -38,6 +39,7 @@ public class BenchConstantResource {
     @Path("/_bench/constant")
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
+    @Operation(hidden = true) // not the API: absent from /q/openapi as from the route table
     public byte[] constant(@QueryParam("bytes") int bytes) {
         if (!config.constantRoute() || bytes < 16 || bytes > MAX_BYTES) {
             throw ApiException.notFoundEmpty();

@@ -58,6 +58,12 @@ public final class OpenApiDescription {
                 }
             }
         }
+        // and nothing else: a path no route of this service covers is not the API (a benchmark route, a leftover)
+        List<RouteTable.Route> own = RouteTable.routes().stream().filter(r -> r.service().equals(service)).toList();
+        for (String path : paths.keySet()) {
+            assertThat(own).as("%s in /q/openapi is a route of %s in the route table", path, service)
+                    .anyMatch(route -> route.prefix() ? path.startsWith(route.path()) : path.equals(route.path()));
+        }
         assertThat(openApi.getMap("components.schemas.ApiError.properties")).containsKeys("status", "message");
     }
 

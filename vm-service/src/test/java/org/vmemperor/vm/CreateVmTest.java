@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
+import org.vmemperor.common.db.AdvisoryLocks;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.task.TaskInfo;
+import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.common.xenapi.XenClass;
@@ -47,6 +50,10 @@ class CreateVmTest {
     AccessRightsWriter rights;
     @Inject
     XenObjectCache cache;
+    @Inject
+    TaskService tasks;
+    @Inject
+    AdvisoryLocks locks;
     @InjectSimulator
     XapiSimulator simulator;
 
@@ -113,6 +120,46 @@ class CreateVmTest {
         assertThat(users.rights(ObjectType.VDI, vdi).holds(Users.user("alice"), Action.ALL)).isTrue();
         Map<String, Object> disk = simulator.pool().record("VDI", vdi);
         assertThat(((Number) disk.get("virtual_size")).longValue()).isEqualTo(10_240L * 1024 * 1024);
+    }
+
+    @Test
+    void aSlowBootHoldsNeitherTheLockNorTheOtherInstalls() {
+        // every VM.start answers late from now on: the installers' (in /createvm's workers) and the installed systems'
+        simulator.faults().latency("VM.start", Duration.ofSeconds(15));
+        String first;
+        String second;
+        try {
+            first = create(alice, ubuntu("slow-boot-1", "slow01"));
+            second = create(alice, ubuntu("slow-boot-2", "slow02"));
+            // both installed systems are being started (progress 0.9, not finished) at once: the watcher decided on
+            // one install while the other's VM.start was unanswered (with the wait under the decision, the first
+            // finishes before the second's boot is even decided, and this never holds)
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> bootUnderway(first) && bootUnderway(second));
+            // nor does the unanswered start hold the task's advisory lock: any replica could decide on it
+            assertThat(locks.tryWithLock("vmemperor-install:" + first, () -> true)).contains(true);
+            assertThat(tasks.find(first).orElseThrow().isFinished()).isFalse();
+        } finally {
+            simulator.faults().clear();
+        }
+        for (String task : List.of(first, second)) {
+            JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
+            assertThat(done.getString("state")).as(done.prettify()).isEqualTo("installed");
+        }
+    }
+
+    private Map<String, Object> ubuntu(String name, String hostname) {
+        Map<String, Object> body = base("Ubuntu Jammy Jellyfish 22.04", name);
+        body.put("hostname", hostname);
+        body.put("username", "alice");
+        body.put("password", PASSWORD);
+        return body;
+    }
+
+    /** The installer is done and the installed system's start was asked for, not yet answered by its running. */
+    private boolean bootUnderway(String task) {
+        TaskInfo row = tasks.find(task).orElseThrow();
+        return !row.isFinished() && row.progress() >= 0.9;
     }
 
     @Test

@@ -1,17 +1,13 @@
 package org.vmemperor.common.access;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.vmemperor.common.db.AdvisoryLocks;
 import org.vmemperor.common.error.ApiException;
 
 /**
@@ -26,11 +22,11 @@ public class AccessRightsWriter {
     private static final int ATTEMPTS = 5;
 
     private final AccessStore store;
-    private final DataSource dataSource;
+    private final AdvisoryLocks locks;
 
-    public AccessRightsWriter(AccessStore store, DataSource dataSource) {
+    public AccessRightsWriter(AccessStore store, AdvisoryLocks locks) {
         this.store = store;
-        this.dataSource = dataSource;
+        this.locks = locks;
     }
 
     /** The object's current rights, read from the pool. */
@@ -44,22 +40,10 @@ public class AccessRightsWriter {
      * @return the rights as stored
      */
     public AccessList update(ObjectType type, String uuid, UnaryOperator<AccessList> change) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection
-                        .prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "vmemperor-access:" + type.apiName() + ":" + uuid);
-                    lock.execute();
-                }
-                return updateLocked(type, uuid, change);
-            } finally {
-                // ends the transaction, which releases the advisory lock
-                connection.rollback();
-                connection.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
+        try {
+            return locks.withLock("vmemperor-access:" + type.apiName() + ":" + uuid,
+                    () -> updateLocked(type, uuid, change));
+        } catch (AdvisoryLocks.LockUnavailableException e) {
             throw ApiException.unavailable("the database is unavailable", 5);
         }
     }

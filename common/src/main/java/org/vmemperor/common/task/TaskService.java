@@ -341,7 +341,7 @@ public class TaskService {
     private static TaskInfo info(TaskEntity task) {
         return new TaskInfo(task.id, task.kind, TaskShape.fromDb(task.shape), task.creator, task.state, task.progress,
                 task.message, task.objectUuid, task.xenapiRef, task.created, task.finished, fromJson(task.errorInfo),
-                task.result, task.returncode);
+                task.result, task.returncode, task.updated);
     }
 
     private static String format(Instant time) {

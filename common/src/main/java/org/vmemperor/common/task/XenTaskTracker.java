@@ -2,8 +2,8 @@ package org.vmemperor.common.task;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +21,8 @@ import org.vmemperor.common.xenapi.XenTasks;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 
 /**
  * Writes the outcome of XenAPI tasks into their rows, then destroys them on the pool. Two paths, both idempotent so
@@ -31,8 +33,9 @@ import io.quarkus.runtime.StartupEvent;
  * <li>a periodic reconciler: unfinished rows whose task ended while no replica listened (restarts, EVENTS_LOST, a row
  * committed after the task's last event), finished tasks not yet destroyed, and the retention purge.</li>
  * </ul>
- * A plain scheduled executor rather than quarkus-scheduler keeps every service that depends on common free of another
- * extension.
+ * The reconciler's timing is quarkus-scheduler's ({@code vmemperor.tasks.reconcile-interval}; a pass still running
+ * when the next is due is skipped); every pass and every event-driven step run on the tracker's own thread, so they
+ * never race each other.
  */
 @ApplicationScoped
 public class XenTaskTracker implements CacheListener {
@@ -43,7 +46,7 @@ public class XenTaskTracker implements CacheListener {
     private final XenObjectCache cache;
     private final XenTasks xenTasks;
     private final TaskConfig config;
-    private ScheduledExecutorService executor;
+    private ExecutorService executor;
     /** Set at shutdown: work interrupted by the stop (the database closing under it) is not a failure to report. */
     private volatile boolean stopping;
     private AutoCloseable subscription;
@@ -62,14 +65,31 @@ public class XenTaskTracker implements CacheListener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "task-tracker");
             thread.setDaemon(true);
             return thread;
         });
         subscription = cache.subscribe(this);
-        long interval = Math.max(100, config.reconcileInterval().toMillis());
-        executor.scheduleWithFixedDelay(this::reconcileSafely, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The periodic pass, every {@code vmemperor.tasks.reconcile-interval} (TaskConfig), run on the tracker's thread
+     * and waited for, so that a pass still running when the next is due makes the scheduler skip that one.
+     */
+    @Scheduled(identity = "task-reconciler", every = "{vmemperor.tasks.reconcile-interval}", delayed = "{vmemperor.tasks.reconcile-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    void reconcilePeriodically() {
+        ExecutorService current = executor;
+        if (current == null || current.isShutdown()) {
+            return;
+        }
+        try {
+            current.submit(this::reconcileSafely).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debugf("Task reconciliation did not run: %s", e.toString());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -107,7 +127,7 @@ public class XenTaskTracker implements CacheListener {
     }
 
     private void submit(Runnable work) {
-        ScheduledExecutorService current = executor;
+        ExecutorService current = executor;
         if (current != null && !current.isShutdown()) {
             current.execute(() -> {
                 try {

@@ -14,8 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +31,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.vmemperor.common.db.AdvisoryLocks;
 import org.vmemperor.common.task.TaskInfo;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.xenapi.CacheChange;
@@ -41,6 +47,8 @@ import org.vmemperor.vm.install.InstallConfig;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 
 /**
  * Follows a /createvm task from the VM's first start to {@code installed} or {@code failed}.
@@ -51,7 +59,7 @@ import io.quarkus.runtime.StartupEvent;
  * the VM's {@code metrics.start_time}. So any replica, and a restarted one, can decide from scratch ({@link #check}):
  * the periodic scan of the task table picks installs up after a restart, the event feed reacts to power changes at
  * once. Each decision runs under a PostgreSQL advisory lock per task (try-lock: a busy task is another replica's), and
- * re-reads the row first, so every transition happens once.
+ * re-reads the row first, so every transition happens once; waits (for the cache, for a boot) happen outside it.
  */
 @ApplicationScoped
 public class InstallWatcher {
@@ -59,7 +67,11 @@ public class InstallWatcher {
     private static final Logger LOG = Logger.getLogger(InstallWatcher.class);
     private static final String AUTOINSTALL_PATH = "/autoinstall/";
     private static final Duration BOOT = Duration.ofSeconds(30);
+    /** The row's progress while the installed system boots (set under the lock: the boot's claim). */
+    private static final double BOOTING = 0.9;
     private static final Duration EVENT_LAG = Duration.ofSeconds(5);
+    /** Installed systems this replica starts at once; more wait for a thread (their decisions do not). */
+    private static final int BOOT_THREADS = 4;
     private static final Pattern TOLD_URL = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://\\S*?)" + AUTOINSTALL_PATH);
 
     private final XenObjectCache cache;
@@ -67,17 +79,22 @@ public class InstallWatcher {
     private final AutoinstallTokens tokens;
     private final VmProvisioning provisioning;
     private final DataSource dataSource;
+    private final AdvisoryLocks locks;
     private final InstallConfig config;
     /** VM uuid -> task id of the installs this replica follows (for the event feed). */
     private final ConcurrentMap<String, String> watched = new ConcurrentHashMap<>();
 
     private ScheduledExecutorService executor;
+    private ExecutorService boots;
+    /** Tasks whose installed system this replica is starting (its VM.start not answered yet, or just answered). */
+    private final Set<String> booting = ConcurrentHashMap.newKeySet();
     /** Set at shutdown: a check interrupted by the stop (the database closing under it) is not a failure to report. */
     private volatile boolean stopping;
     private AutoCloseable subscription;
 
     public InstallWatcher(XenObjectCache cache, TaskService tasks, AutoinstallTokens tokens,
-            VmProvisioning provisioning, DataSource dataSource, InstallConfig config) {
+            VmProvisioning provisioning, DataSource dataSource, AdvisoryLocks locks, InstallConfig config) {
+        this.locks = locks;
         this.cache = cache;
         this.tasks = tasks;
         this.tokens = tokens;
@@ -93,9 +110,39 @@ public class InstallWatcher {
             thread.setDaemon(true);
             return thread;
         });
+        // the synchronous starts of installed systems, off the decision thread: a slow boot holds one of these
+        // (a slow boot beyond them only delays other boots, never a decision or the lock)
+        ThreadPoolExecutor startThreads = new ThreadPoolExecutor(BOOT_THREADS, BOOT_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "install-boot");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        startThreads.allowCoreThreadTimeOut(true);
+        boots = startThreads;
         subscription = cache.subscribe(this::onChange);
-        long interval = config.watchInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::scanSafely, 0, interval, TimeUnit.MILLISECONDS);
+        executor.execute(this::scanSafely);
+    }
+
+    /**
+     * The periodic scan, every {@code vmemperor.install.watch-interval} (InstallConfig), run on the watcher's thread
+     * and waited for: it never races an event-driven decision, and a scan still running when the next is due makes
+     * the scheduler skip that one.
+     */
+    @Scheduled(identity = "install-watcher-scan", every = "{vmemperor.install.watch-interval}",
+            delayed = "{vmemperor.install.watch-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    void scanPeriodically() {
+        ScheduledExecutorService current = executor;
+        if (current == null || current.isShutdown()) {
+            return;
+        }
+        try {
+            current.submit(this::scanSafely).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debugf("install watcher scan did not run: %s", e.toString());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -106,6 +153,9 @@ public class InstallWatcher {
             } catch (Exception e) {
                 LOG.debug("unsubscribing the install watcher", e);
             }
+        }
+        if (boots != null) {
+            boots.shutdownNow();
         }
         if (executor != null) {
             executor.shutdownNow();
@@ -177,8 +227,12 @@ public class InstallWatcher {
     }
 
     private void checkSafely(String taskId) {
+        checkSafely(taskId, null);
+    }
+
+    private void checkSafely(String taskId, Wait after) {
         try {
-            check(taskId);
+            check(taskId, after);
         } catch (PoolUnavailableException e) {
             // the next scan or event tries again
             LOG.debugf("install watcher: pool unavailable while checking task %s", taskId);
@@ -213,10 +267,12 @@ public class InstallWatcher {
             throw new IllegalStateException("cannot read the builds in progress", e);
         }
         for (String taskId : stale) {
-            withLock(taskId, () -> tasks.find(taskId)
-                    .filter(t -> !t.isFinished() && !CreateVmService.INSTALLING.equals(t.state()))
-                    .ifPresent(t -> fail(taskId, List.of("INTERRUPTED"), "building the VM was interrupted"
-                            + " (vm-service stopped); the VM, if it exists, is kept as it was")));
+            locks.tryWithLock(lockKey(taskId), () -> {
+                tasks.find(taskId).filter(t -> !t.isFinished() && !CreateVmService.INSTALLING.equals(t.state()))
+                        .ifPresent(t -> fail(taskId, List.of("INTERRUPTED"), "building the VM was interrupted"
+                                + " (vm-service stopped); the VM, if it exists, is kept as it was"));
+                return null;
+            });
         }
     }
 
@@ -239,54 +295,108 @@ public class InstallWatcher {
         return found;
     }
 
-    /** Decides on one task under its advisory lock; does nothing when another replica holds it. */
-    void check(String taskId) {
-        withLock(taskId, () -> decide(taskId));
+    /**
+     * What a decision leaves to do after its lock is released, and what the next decision is told happened: nothing
+     * here blocks the decision thread.
+     */
+    private sealed interface Wait permits VmToAppear, Boot, StartFailed {
     }
 
-    /** Runs {@code work} under the task's advisory lock (any replica); skips it when another replica holds the lock. */
-    private void withLock(String taskId, Runnable work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+    /** The task names a VM the cache has not shown yet (created a moment ago, or gone): decide again later. */
+    private record VmToAppear(String vmUuid) implements Wait {
+    }
+
+    /**
+     * The installed system is prepared to boot from disk: start it (on a boot thread). As a decision's
+     * {@code after}: the start was answered {@code BOOT} ago.
+     */
+    private record Boot(XenObject vm) implements Wait {
+    }
+
+    /** As a decision's {@code after}: the pool refused to start the installed system. */
+    private record StartFailed(List<String> errorInfo) implements Wait {
+    }
+
+    /** Decides on one task under its advisory lock; does nothing when another replica holds it. */
+    void check(String taskId) {
+        check(taskId, null);
+    }
+
+    /**
+     * One decision under the task's lock, then, with the lock and its database connection released, what it leaves to
+     * do: a later decision (the VM reaching the cache, the end of a boot), or the installed system's start. So a slow
+     * boot holds neither the lock nor this replica's decisions on other installs.
+     */
+    private void check(String taskId, Wait after) {
+        if (after instanceof Boot || after instanceof StartFailed) {
+            booting.remove(taskId);
+        }
+        Optional<Wait> next = locks.tryWithLock(lockKey(taskId), () -> decide(taskId, after));
+        if (next.isEmpty()) {
+            return;
+        }
+        if (next.get() instanceof Boot boot) {
+            booting.add(taskId);
             try {
-                try (PreparedStatement lock = connection
-                        .prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "vmemperor-install:" + taskId);
-                    try (ResultSet result = lock.executeQuery()) {
-                        if (!result.next() || !result.getBoolean(1)) {
-                            return;
-                        }
-                    }
-                }
-                work.run();
-            } finally {
-                // ends the transaction, which releases the lock
-                connection.rollback();
-                connection.setAutoCommit(autoCommit);
+                boots.execute(() -> startInstalledSystem(taskId, boot));
+            } catch (RejectedExecutionException e) {
+                // stopping: the claim on the row expires and a replica boots it again
+                booting.remove(taskId);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot lock install task " + taskId, e);
+        } else {
+            // the VM's arrival is an event, which decides at once; this is the last word after EVENT_LAG
+            later(taskId, next.get(), EVENT_LAG);
         }
     }
 
-    private void decide(String taskId) {
+    /** Decides on the task again after {@code delay}, telling the decision what happened. */
+    private void later(String taskId, Wait after, Duration delay) {
+        ScheduledExecutorService current = executor;
+        if (current == null || current.isShutdown()) {
+            return;
+        }
+        try {
+            current.schedule(() -> checkSafely(taskId, after), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("install watcher stopping: task %s is left to the next scan", taskId);
+        }
+    }
+
+    private static String lockKey(String taskId) {
+        return "vmemperor-install:" + taskId;
+    }
+
+    private boolean running(String vmUuid) {
+        return cache.byUuid(XenClass.VM, vmUuid).map(v -> "Running".equals(v.string("power_state"))).orElse(false);
+    }
+
+    /**
+     * One decision, under the task's lock; quick (no waiting). {@code after} is the wait done since the previous
+     * decision, if any.
+     *
+     * @return the wait to do outside the lock, or null
+     */
+    private Wait decide(String taskId, Wait after) {
         Optional<TaskInfo> row = tasks.find(taskId);
         if (row.isEmpty() || row.get().isFinished() || !CreateVmService.INSTALLING.equals(row.get().state())) {
             watched.values().remove(taskId);
-            return;
+            return null;
         }
         TaskInfo task = row.get();
+        if (after instanceof StartFailed failed) {
+            fail(taskId, failed.errorInfo(), "could not start the installed system: "
+                    + String.join(" ", failed.errorInfo()));
+            return null;
+        }
         Optional<XenObject> found = Optional.ofNullable(task.objectUuid())
                 .flatMap(uuid -> cache.byUuid(XenClass.VM, uuid));
-        if (found.isEmpty() && task.objectUuid() != null) {
+        if (found.isEmpty() && task.objectUuid() != null && !(after instanceof VmToAppear)) {
             // the cache may not have seen a VM created a moment ago: give the event feed a moment before "gone"
-            cache.await(() -> cache.byUuid(XenClass.VM, task.objectUuid()).isPresent(), EVENT_LAG);
-            found = cache.byUuid(XenClass.VM, task.objectUuid());
+            return new VmToAppear(task.objectUuid());
         }
         if (found.isEmpty()) {
             fail(taskId, List.of("VM_GONE", String.valueOf(task.objectUuid())), "the VM was destroyed during the install");
-            return;
+            return null;
         }
         XenObject vm = found.get();
         String power = vm.string("power_state");
@@ -295,12 +405,12 @@ public class InstallWatcher {
             // the installer's phase: it must fetch its file, then power the VM off
             if ("Halted".equals(power)) {
                 if (fetched.isPresent()) {
-                    bootInstalledSystem(taskId, vm);
-                } else {
-                    fail(taskId, List.of("INSTALLER_STOPPED", vm.uuid()),
-                            "the VM stopped before its installer fetched the answer file");
+                    // the cache may still show the installer's PV_args of a boot already prepared
+                    return booting.contains(taskId) || bootUnderway(task) ? null : prepareBoot(taskId, vm);
                 }
-                return;
+                fail(taskId, List.of("INSTALLER_STOPPED", vm.uuid()),
+                        "the VM stopped before its installer fetched the answer file");
+                return null;
             }
             Instant started = startTime(vm, task);
             Instant now = Instant.now();
@@ -312,7 +422,7 @@ public class InstallWatcher {
                 fail(taskId, List.of("INSTALL_TIMEOUT", vm.uuid()),
                         "the install did not finish within " + config.installTimeout());
             }
-            return;
+            return null;
         }
         // no installer (an ISO install), or the installed system's boot
         if ("Running".equals(power)) {
@@ -321,38 +431,65 @@ public class InstallWatcher {
                     : "running from the ISO: install the system on the console (VMEmperor cannot follow a manual"
                             + " install)");
             watched.values().remove(taskId);
+            booting.remove(taskId);
+        } else if (after instanceof Boot) {
+            fail(taskId, List.of("VM_NOT_RUNNING", vm.uuid()), "the installed system did not start");
         } else if ("Halted".equals(power) && fetched.isPresent()) {
+            if (booting.contains(taskId) || bootUnderway(task)) {
+                return null; // this replica or another one is starting it
+            }
             // a replica stopped between preparing the boot from disk and the start
-            bootInstalledSystem(taskId, vm);
+            return prepareBoot(taskId, vm);
         } else {
             fail(taskId, List.of("VM_NOT_RUNNING", vm.uuid(), power), "the VM is not running (power state "
                     + power + ")");
         }
+        return null;
     }
 
     /**
-     * The installer powered the VM off after fetching its file: the install is done. Boot the installed system from
-     * disk (pygrub, no installer arguments) and report installed once it runs.
+     * The installer powered the VM off after fetching its file: the install is done. Under the lock: boot from disk
+     * (pygrub, no installer arguments) and mark the boot underway on the row (progress 0.9), so that no other replica
+     * starts it too while this one waits.
      */
-    private void bootInstalledSystem(String taskId, XenObject vm) {
+    private Wait prepareBoot(String taskId, XenObject vm) {
         try {
             provisioning.setPvBootloader(vm.ref(), "pygrub");
             provisioning.setPvArgs(vm.ref(), "");
-            tasks.update(taskId, null, 0.9, "installed: starting the installed system");
-            provisioning.start(vm.ref());
         } catch (XenApiFailure failure) {
             fail(taskId, failure.errorDescription(), "could not start the installed system: "
                     + String.join(" ", failure.errorDescription()));
+            return null;
+        }
+        tasks.update(taskId, null, BOOTING, "installed: starting the installed system");
+        return new Boot(vm);
+    }
+
+    /** Whether a replica marked the boot underway within the time a boot may take. */
+    private static boolean bootUnderway(TaskInfo task) {
+        return task.progress() >= BOOTING && task.updated() != null
+                && task.updated().plus(BOOT).plus(EVENT_LAG).isAfter(Instant.now());
+    }
+
+    /**
+     * On a boot thread, outside the lock: the synchronous start, which may take a while. Once it is answered the VM's
+     * Running event finishes the task; a decision {@code BOOT} later fails it if the system did not come up.
+     */
+    private void startInstalledSystem(String taskId, Boot boot) {
+        try {
+            provisioning.start(boot.vm().ref());
+        } catch (XenApiFailure failure) {
+            if (!running(boot.vm().uuid())) {
+                later(taskId, new StartFailed(failure.errorDescription()), Duration.ZERO);
+                return;
+            }
+        } catch (RuntimeException e) {
+            // the pool unreachable, or the stop: the claim on the row expires and a scan boots it again
+            booting.remove(taskId);
+            LOG.debugf("install watcher: starting the installed system of task %s: %s", taskId, e.toString());
             return;
         }
-        boolean running = cache.await(() -> cache.byUuid(XenClass.VM, vm.uuid())
-                .map(v -> "Running".equals(v.string("power_state"))).orElse(false), BOOT);
-        if (running) {
-            tasks.finish(taskId, CreateVmService.INSTALLED, "installed: the VM runs the installed system");
-            watched.values().remove(taskId);
-        } else {
-            fail(taskId, List.of("VM_NOT_RUNNING", vm.uuid()), "the installed system did not start");
-        }
+        later(taskId, boot, BOOT);
     }
 
     /**
@@ -375,6 +512,7 @@ public class InstallWatcher {
         tokens.revoke(taskId);
         tasks.fail(taskId, CreateVmService.FAILED, errorInfo, message);
         watched.values().remove(taskId);
+        booting.remove(taskId);
         LOG.infof("createvm task %s failed: %s", taskId, message);
     }
 }

@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -61,12 +63,13 @@ public class VmListSocket {
     private final VmRecordFeed feed;
     private final ObjectMapper json;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    /**
-     * Expiry closes and revocation checks; its own thread because a revocation check may wait on PostgreSQL, which
-     * neither the event loop nor the cache's event thread may do.
-     */
+    /** Expiry closes, one timer per socket (the periodic revocation check is quarkus-scheduler's). */
     private final ScheduledExecutorService watch;
 
+    /**
+     * {@code config} is not read here: it is injected so that Quarkus registers the mapping, whose documented default
+     * the {@link #checkRevocations} schedule reads.
+     */
     public VmListSocket(SessionTokens sessionTokens, TokenVerifier verifier, SecurityConfig security,
             VmListConfig config, VmRecordFeed feed, ObjectMapper json, MeterRegistry metrics) {
         Gauge.builder("vmemperor.vmlist.sockets", sessions, Map::size)
@@ -81,15 +84,19 @@ public class VmListSocket {
             thread.setDaemon(true);
             return thread;
         });
-        long interval = Math.max(100, config.revocationCheckInterval().toMillis());
-        watch.scheduleWithFixedDelay(() -> {
-            try {
-                closeRevoked();
-            } catch (RuntimeException e) {
-                // an exception would cancel the periodic check for good
-                LOG.warnf("/vmlist revocation check failed: %s", e.toString());
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Every {@code vmemperor.vmlist.revocation-check-interval} (VmListConfig), on a scheduler
+     * worker thread: the check may wait on PostgreSQL, which neither the event loop nor the cache's event thread may.
+     */
+    @Scheduled(identity = "vmlist-revocation-check", every = "{vmemperor.vmlist.revocation-check-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    void checkRevocations() {
+        try {
+            closeRevoked();
+        } catch (RuntimeException e) {
+            LOG.warnf("/vmlist revocation check failed: %s", e.toString());
+        }
     }
 
     @PreDestroy

@@ -22,6 +22,7 @@ import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.testing.InjectSimulator;
@@ -152,7 +153,7 @@ class VdiRoutesTest {
         assertThat(status.progress()).isEqualTo(1.0);
         assertThat(status.finished()).isNotNull();
         assertThat(status.errorInfo()).isNull();
-        assertThat(tasks.find(task).orElseThrow().kind()).isEqualTo("destroyvdi");
+        assertThat(tasks.find(task).orElseThrow().kind()).isEqualTo(TaskKind.DESTROYVDI);
         // someone else's task stays invisible (the spec's 404)
         assertThat(tasks.status(task, carol)).isEmpty();
 

@@ -42,6 +42,8 @@ import org.vmemperor.playbook.testing.Sshd;
 import org.vmemperor.playbook.testing.SshdResource;
 import org.vmemperor.playbook.testing.TestVms;
 import org.vmemperor.simulator.XapiSimulator;
+import org.vmemperor.common.task.TaskKind;
+import org.vmemperor.common.task.TaskState;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -290,8 +292,8 @@ class ExecutePlaybookTest {
     @Test
     void runsWhoseReplicaStoppedAreMarkedFailed() {
         // a run this node held before a restart: its row exists, but this process does not run it
-        String task = tasks.createTask("playbook", "users/ivan", null);
-        tasks.update(task, "running", null, "ansible-playbook is running");
+        String task = tasks.createTask(TaskKind.PLAYBOOK, "users/ivan", null);
+        tasks.update(task, TaskState.RUNNING, null, "ansible-playbook is running");
         registry.register(task, "fail");
         TaskStatusView.Playbook done = finished(task, "ivan");
         assertThat(done.state()).isEqualTo("failure");

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.simulator.XapiSimulator;
@@ -75,7 +77,7 @@ class CreateVmResumeTest {
     @Test
     void anInstallThatFinishedWhileTheServiceWasDownIsCompleted() throws Exception {
         String vm = provisionedDebian("resume-finished", "preseed/url=" + autoinstall + "/" + "A".repeat(43));
-        String task = tasks.createTask("createvm", "users/alice", vm);
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", vm);
         // the installer fetched its file and powered the VM off while no watcher ran
         IssuedToken token = tokens.issue(vm, task, "d-i debian-installer/exit/poweroff boolean true\n");
         assertThat(tokens.consume(token.token())).isPresent();
@@ -94,7 +96,7 @@ class CreateVmResumeTest {
     @Test
     void anInstallUnderwayIsFollowedToTheEnd() throws Exception {
         String vm = provisionedDebian("resume-underway", null);
-        String task = tasks.createTask("createvm", "users/alice", vm);
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", vm);
         IssuedToken token = tokens.issue(vm, task, "d-i debian-installer/exit/poweroff boolean true\n");
         withSdk(c -> {
             VM handle = VM.getByUuid(c, vm);
@@ -111,7 +113,7 @@ class CreateVmResumeTest {
 
     @Test
     void anInstallWhoseVmWasDestroyedFails() {
-        String task = tasks.createTask("createvm", "users/alice", UUID.randomUUID().toString());
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", UUID.randomUUID().toString());
         installing(task);
         watcher.scan();
         JsonPath done = awaitFinished(alice, task, new LinkedHashSet<>());
@@ -121,8 +123,8 @@ class CreateVmResumeTest {
 
     @Test
     void aBuildInterruptedByAStopFails() throws Exception {
-        String task = tasks.createTask("createvm", "users/alice", null);
-        tasks.update(task, "cloned", 0.15, "cloned");
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", null);
+        tasks.update(task, TaskState.CLONED, 0.15, "cloned");
         // as if the replica building it stopped an hour ago
         try (java.sql.Connection db = dataSource.getConnection(); // the SDK owns the name Connection here
                 PreparedStatement age = db.prepareStatement("UPDATE task SET created = created - interval '1 hour',"
@@ -138,7 +140,7 @@ class CreateVmResumeTest {
 
     /** Moves a createvm row to installing, as /createvm does once the VM runs. */
     private void installing(String task) {
-        tasks.update(task, "installing", 0.7, "installing");
+        tasks.update(task, TaskState.INSTALLING, 0.7, "installing");
     }
 
     /** A halted, provisioned Debian VM; with {@code pvArgs}, set as the installer's command line. */

@@ -19,7 +19,9 @@ import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.common.xenapi.XenClass;
@@ -120,7 +122,7 @@ class CreateVmTimeoutTest {
 
     @Test
     void anInstallerThatNeverFetchesItsFileFails() throws Exception {
-        String task = tasks.createTask("createvm", "users/alice", null);
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", null);
         Connection c = new Connection(new URL(simulator.url()));
         Session.loginWithPassword(c, "root", PoolTestResource.ROOT_PASSWORD);
         VM vm = VM.getByNameLabel(c, "Debian Bookworm 12").iterator().next().createClone(c, "never-fetched");
@@ -132,7 +134,7 @@ class CreateVmTimeoutTest {
         vm.start(c, false, true);
         Session.logout(c);
         tasks.setObjectUuid(task, uuid);
-        tasks.update(task, "installing", 0.7, "installing");
+        tasks.update(task, TaskState.INSTALLING, 0.7, "installing");
 
         JsonPath done = awaitFinished(new Users(signer, rights).token("alice"), task, new LinkedHashSet<>());
         assertThat(done.getString("state")).isEqualTo("failed");
@@ -142,7 +144,7 @@ class CreateVmTimeoutTest {
 
     @Test
     void anInstallThatNeverPowersOffFails() throws Exception {
-        String task = tasks.createTask("createvm", "users/alice", null);
+        String task = tasks.createTask(TaskKind.CREATEVM, "users/alice", null);
         Connection c = new Connection(new URL(simulator.url()));
         Session.loginWithPassword(c, "root", PoolTestResource.ROOT_PASSWORD);
         VM vm = VM.getByNameLabel(c, "Debian Bookworm 12").iterator().next().createClone(c, "never-ends");
@@ -155,7 +157,7 @@ class CreateVmTimeoutTest {
         vm.start(c, false, true);
         Session.logout(c);
         tasks.setObjectUuid(task, uuid);
-        tasks.update(task, "installing", 0.7, "installing");
+        tasks.update(task, TaskState.INSTALLING, 0.7, "installing");
 
         JsonPath done = awaitFinished(new Users(signer, rights).token("alice"), task, new LinkedHashSet<>());
         assertThat(done.getString("state")).isEqualTo("failed");

@@ -26,7 +26,9 @@ import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.common.xenapi.VmOperations;
@@ -112,24 +114,24 @@ class TaskStatusTest {
 
     @Test
     void installationAndPlaybookShapes() {
-        String install = tasks.createTask("createvm", "users/vera", null);
+        String install = tasks.createTask(TaskKind.CREATEVM, "users/vera", null);
         String vera = users.token("vera");
         as(vera).body(Map.of("task", install)).post("/taskstatus").then().statusCode(200)
                 .body("uuid", nullValue()).body("state", is("pending"));
         tasks.setObjectUuid(install, "0e9d218d-03ef-49be-934a-dbc47c206957");
-        tasks.update(install, "installing", 0.5, "installing the OS");
+        tasks.update(install, TaskState.INSTALLING, 0.5, "installing the OS");
         as(vera).body(Map.of("task", install)).post("/taskstatus").then().statusCode(200)
                 .body("uuid", is("0e9d218d-03ef-49be-934a-dbc47c206957")).body("state", is("installing"))
                 .body("message", is("installing the OS"));
 
-        String playbook = tasks.createTask("playbook", "users/vera", null);
+        String playbook = tasks.createTask(TaskKind.PLAYBOOK, "users/vera", null);
         as(vera).body(Map.of("task", playbook)).post("/taskstatus").then().statusCode(200)
                 .body("returncode", nullValue());
         tasks.finishPlaybook(playbook, 4, "unreachable");
         as(vera).body(Map.of("task", playbook)).post("/taskstatus").then().statusCode(200)
                 .body("returncode", is(4));
 
-        String failed = tasks.createTask("destroyvm", "users/vera", null);
+        String failed = tasks.createTask(TaskKind.DESTROYVM, "users/vera", null);
         tasks.fail(failed, null, List.of("VDI_IN_USE", "OpaqueRef:x", "destroy"), null);
         as(vera).body(Map.of("task", failed)).post("/taskstatus").then().statusCode(200)
                 .body("status", is("failure")).body("error_info[0]", is("VDI_IN_USE"));

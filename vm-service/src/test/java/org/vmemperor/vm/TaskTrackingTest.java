@@ -19,7 +19,9 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.task.TaskInfo;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.Metrics;
@@ -83,7 +85,7 @@ class TaskTrackingTest {
     @Test
     void theRowExistsBeforeTheIdIsAnswered() {
         String xenTask = pendingXenTask();
-        String id = tasks.trackXenTask("startvm", "users/ada", xenTask, null);
+        String id = tasks.trackXenTask(TaskKind.STARTVM, "users/ada", xenTask, null);
 
         // no waiting: whatever replica the client's next request reaches reads the committed row
         Optional<TaskStatusView> status = tasks.status(id, Users.user("ada"));
@@ -100,7 +102,7 @@ class TaskTrackingTest {
     @Test
     void successIsRecordedFromEventsAndTheXenTaskDestroyed() {
         String xenTask = pendingXenTask();
-        String id = tasks.trackXenTask("startvm", "users/ada", xenTask, null);
+        String id = tasks.trackXenTask(TaskKind.STARTVM, "users/ada", xenTask, null);
         await().atMost(PATIENCE).until(() -> cache.byRef(XenClass.TASK, xenTask).isPresent());
 
         simulator.pool().set("task", xenTask, "progress", 0.5);
@@ -112,7 +114,7 @@ class TaskTrackingTest {
         simulator.pool().set("task", xenTask, "status", "success");
         await().atMost(PATIENCE).until(() -> row(id).isFinished());
         TaskInfo done = row(id);
-        assertThat(done.state()).isEqualTo(TaskService.SUCCESS);
+        assertThat(done.state()).isEqualTo(TaskState.SUCCESS);
         assertThat(done.progress()).isEqualTo(1.0);
         assertThat(done.errorInfo()).isNull();
         assertThat(done.result()).isEqualTo("<value>OpaqueRef:result</value>");
@@ -128,7 +130,7 @@ class TaskTrackingTest {
     @Test
     void failureIsRecordedWithItsErrorInfoAndTheXenTaskDestroyed() {
         String xenTask = pendingXenTask();
-        String id = tasks.trackXenTask("destroyvm", "users/ada", xenTask, null);
+        String id = tasks.trackXenTask(TaskKind.DESTROYVM, "users/ada", xenTask, null);
         await().atMost(PATIENCE).until(() -> cache.byRef(XenClass.TASK, xenTask).isPresent());
 
         // error_info before status, as xapi writes them in one update: the final event must carry both
@@ -137,7 +139,7 @@ class TaskTrackingTest {
         simulator.pool().set("task", xenTask, "status", "failure");
         await().atMost(PATIENCE).until(() -> row(id).isFinished());
         TaskInfo done = row(id);
-        assertThat(done.state()).isEqualTo(TaskService.FAILURE);
+        assertThat(done.state()).isEqualTo(TaskState.FAILURE);
         assertThat(done.errorInfo()).containsExactly("VDI_IN_USE", "OpaqueRef:vdi", "destroy");
         TaskStatusView.Standard status = (TaskStatusView.Standard) tasks.status(id, Users.user("ada")).orElseThrow();
         assertThat(status.status()).isEqualTo("failure");
@@ -149,7 +151,7 @@ class TaskTrackingTest {
     @Test
     void aTaskThePoolForgotIsLostAfterTheGracePeriod() {
         String xenTask = pendingXenTask();
-        String id = tasks.trackXenTask("startvm", "users/ada", xenTask, null);
+        String id = tasks.trackXenTask(TaskKind.STARTVM, "users/ada", xenTask, null);
         await().atMost(PATIENCE).until(() -> cache.byRef(XenClass.TASK, xenTask).isPresent());
         // another client destroys the task before it ends: no final event ever comes
         simulator.pool().destroy("task", xenTask);
@@ -160,7 +162,7 @@ class TaskTrackingTest {
         Instant tracked = row(id).created();
         TaskInfo lost = row(id);
         assertThat(lost.finished()).isAfterOrEqualTo(tracked.plus(Duration.ofSeconds(2)));
-        assertThat(lost.state()).isEqualTo(TaskService.FAILURE);
+        assertThat(lost.state()).isEqualTo(TaskState.FAILURE);
         assertThat(lost.errorInfo()).containsExactly("TASK_LOST", xenTask);
         TaskStatusView.Standard status = (TaskStatusView.Standard) tasks.status(id, Users.user("ada")).orElseThrow();
         assertThat(status.status()).isEqualTo("failure");
@@ -172,7 +174,7 @@ class TaskTrackingTest {
         double created = Metrics.sum("vmemperor_tasks_created_total", "kind", "destroyvm");
         double failed = Metrics.sum("vmemperor_tasks_ended_total", "kind", "destroyvm", "state", "failure");
         String xenTask = pendingXenTask();
-        String id = tasks.trackXenTask("destroyvm", "users/ada", xenTask, null);
+        String id = tasks.trackXenTask(TaskKind.DESTROYVM, "users/ada", xenTask, null);
         assertThat(Metrics.sum("vmemperor_tasks_created_total", "kind", "destroyvm")).isEqualTo(created + 1);
         assertThat(Metrics.sum("vmemperor_tasks_ended_total", "kind", "destroyvm", "state", "failure"))
                 .isEqualTo(failed);
@@ -191,7 +193,7 @@ class TaskTrackingTest {
         String old = insertRow(twoHoursAgo, twoHoursAgo);
         // unfinished rows are kept however old they are: their operation may still be running
         String oldUnfinished = insertRow(twoHoursAgo, null);
-        String recent = tasks.completedTask("startvm", "users/ada", null);
+        String recent = tasks.completedTask(TaskKind.STARTVM, "users/ada", null);
 
         await().atMost(PATIENCE).until(() -> tasks.find(old).isEmpty());
         assertThat(tasks.find(oldUnfinished)).isPresent();

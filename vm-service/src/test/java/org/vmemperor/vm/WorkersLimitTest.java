@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.security.TokenSigner;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
@@ -76,8 +77,8 @@ class WorkersLimitTest {
             }
             ran.incrementAndGet();
         };
-        workers.run(tasks.createTask("test-hold", "users/test", null), held); // runs
-        workers.run(tasks.createTask("test-hold", "users/test", null), held); // queued
+        workers.run(tasks.createTask(TaskKind.DESTROYVM, "users/test", null), held); // runs
+        workers.run(tasks.createTask(TaskKind.DESTROYVM, "users/test", null), held); // queued
         try {
             as(admin).body(Map.of("uuid", uuid, "destroy_disks", true)).post("/destroyvm").then().statusCode(503)
                     .header("Retry-After", "7")

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** A task row as services read it ({@link TaskService#find}); {@code updated} is when it last moved. */
-public record TaskInfo(String id, String kind, TaskShape shape, String creator, String state, double progress,
+public record TaskInfo(String id, TaskKind kind, TaskShape shape, String creator, TaskState state, double progress,
         String message, String objectUuid, String xenapiRef, Instant created, Instant finished, List<String> errorInfo,
         String result, Integer returncode, Instant updated) {
 

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,11 +38,6 @@ public class TaskService {
     private static final DateTimeFormatter SPEC_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    public static final String PENDING = "pending";
-    public static final String SUCCESS = "success";
-    public static final String FAILURE = "failure";
-    public static final String CANCELLED = "cancelled";
-
     private final XenObjectCache cache;
     private final MeterRegistry metrics;
 
@@ -56,8 +52,8 @@ public class TaskService {
      * (or by the reconciler) and the XenAPI task is destroyed afterwards.
      */
     @Transactional
-    public String trackXenTask(String kind, String creator, String xenTaskRef, String objectUuid) {
-        TaskEntity task = newRow(kind, TaskShape.STANDARD, creator, objectUuid, PENDING);
+    public String trackXenTask(TaskKind kind, String creator, String xenTaskRef, String objectUuid) {
+        TaskEntity task = newRow(kind, creator, objectUuid, TaskState.PENDING);
         task.xenapiRef = xenTaskRef;
         task.persist();
         countCreated(task);
@@ -71,8 +67,8 @@ public class TaskService {
 
     /** A task that is already done when created, e.g. starting a VM that already runs. */
     @Transactional
-    public String completedTask(String kind, String creator, String objectUuid) {
-        TaskEntity task = newRow(kind, TaskShape.STANDARD, creator, objectUuid, SUCCESS);
+    public String completedTask(TaskKind kind, String creator, String objectUuid) {
+        TaskEntity task = newRow(kind, creator, objectUuid, TaskState.SUCCESS);
         task.progress = 1.0;
         task.finished = task.created;
         task.persist();
@@ -82,16 +78,11 @@ public class TaskService {
 
     /**
      * A task not backed by one XenAPI task (createvm, playbooks, multi-step operations), in state {@code pending};
-     * its shape follows the kind ({@link TaskShape#forKind}). Move it on with {@link #update} and {@link #finish}.
+     * its shape follows the kind ({@link TaskKind#shape}). Move it on with {@link #update} and {@link #finish}.
      */
     @Transactional
-    public String createTask(String kind, String creator, String objectUuid) {
-        return createTask(kind, TaskShape.forKind(kind), creator, objectUuid);
-    }
-
-    @Transactional
-    public String createTask(String kind, TaskShape shape, String creator, String objectUuid) {
-        TaskEntity task = newRow(kind, shape, creator, objectUuid, PENDING);
+    public String createTask(TaskKind kind, String creator, String objectUuid) {
+        TaskEntity task = newRow(kind, creator, objectUuid, TaskState.PENDING);
         task.persist();
         countCreated(task);
         return task.id;
@@ -99,10 +90,10 @@ public class TaskService {
 
     /** Moves an unfinished task on; {@code null} arguments leave the column as it is. */
     @Transactional
-    public void update(String id, String state, Double progress, String message) {
+    public void update(String id, TaskState state, Double progress, String message) {
         TaskEntity task = require(id);
         if (state != null) {
-            task.state = state;
+            task.state = state.dbValue();
         }
         if (progress != null) {
             task.progress = clamp(progress);
@@ -123,16 +114,16 @@ public class TaskService {
 
     /** Ends a task in {@code state} (success, installed, failed, ...): progress 1, finished now. */
     @Transactional
-    public void finish(String id, String state, String message) {
+    public void finish(String id, TaskState state, String message) {
         end(require(id), state, message);
     }
 
     /** Ends a task as failed with XenAPI-style {@code error_info} ([CODE, params...]). */
     @Transactional
-    public void fail(String id, String state, List<String> errorInfo, String message) {
+    public void fail(String id, TaskState state, List<String> errorInfo, String message) {
         TaskEntity task = require(id);
         task.errorInfo = toJson(errorInfo);
-        end(task, state == null ? FAILURE : state, message);
+        end(task, state == null ? TaskState.FAILURE : state, message);
     }
 
     /**
@@ -146,7 +137,7 @@ public class TaskService {
             return false;
         }
         task.errorInfo = toJson(errorInfo);
-        end(task, FAILURE, message);
+        end(task, TaskState.FAILURE, message);
         return true;
     }
 
@@ -155,12 +146,12 @@ public class TaskService {
     public void finishPlaybook(String id, int returncode, String message) {
         TaskEntity task = require(id);
         task.returncode = returncode;
-        end(task, returncode == 0 ? SUCCESS : FAILURE, message);
+        end(task, returncode == 0 ? TaskState.SUCCESS : TaskState.FAILURE, message);
     }
 
     /** The common end of every task: its final state, progress 1, finished now. */
-    private void end(TaskEntity task, String state, String message) {
-        task.state = state;
+    private void end(TaskEntity task, TaskState state, String message) {
+        task.state = state.dbValue();
         countEnded(task);
         if (message != null) {
             task.message = message;
@@ -201,6 +192,24 @@ public class TaskService {
             }
         }
         return Optional.of(view(task));
+    }
+
+    /** The unfinished tasks of {@code kind} in {@code state}, oldest first (installs to follow, runs to resume). */
+    @Transactional
+    public List<TaskInfo> unfinished(TaskKind kind, TaskState state) {
+        return TaskEntity.<TaskEntity> list("kind = ?1 and state = ?2 and finished is null order by created",
+                kind.dbValue(), state.dbValue()).stream().map(TaskService::info).toList();
+    }
+
+    /**
+     * Ids of the unfinished tasks of {@code kind} in one of {@code states} that have not moved since {@code before}
+     * (work whose replica stopped).
+     */
+    @Transactional
+    public List<String> unfinishedIdle(TaskKind kind, Set<TaskState> states, Instant before) {
+        return TaskEntity.<TaskEntity> list("kind = ?1 and state in ?2 and finished is null"
+                + " and coalesce(updated, created) < ?3", kind.dbValue(),
+                states.stream().map(TaskState::dbValue).toList(), before).stream().map(task -> task.id).toList();
     }
 
     // --- used by XenTaskTracker ---
@@ -246,7 +255,7 @@ public class TaskService {
     @Transactional
     void markLost(String xenTaskRef) {
         for (TaskEntity task : TaskEntity.<TaskEntity> list("xenapiRef = ?1 and finished is null", xenTaskRef)) {
-            task.state = FAILURE;
+            task.state = TaskState.FAILURE.dbValue();
             task.progress = 1.0;
             task.finished = Instant.now();
             task.updated = task.finished;
@@ -265,11 +274,13 @@ public class TaskService {
 
     private void applyXenOutcome(TaskEntity task, XenObject xenTask) {
         String status = xenTask.string("status");
-        task.state = switch (status) {
-            case "success" -> SUCCESS;
-            case "cancelled" -> CANCELLED;
-            default -> FAILURE;
+        // XenAPI's task status (its wire values) to ours
+        TaskState state = switch (status) {
+            case "success" -> TaskState.SUCCESS;
+            case "cancelled" -> TaskState.CANCELLED;
+            default -> TaskState.FAILURE;
         };
+        task.state = state.dbValue();
         task.progress = 1.0;
         Instant finished = xenTask.time("finished");
         task.finished = finished.equals(Instant.EPOCH) ? Instant.now() : finished;
@@ -294,17 +305,17 @@ public class TaskService {
         metrics.counter("vmemperor.tasks.ended", "kind", task.kind, "state", task.state).increment();
     }
 
-    private static TaskEntity newRow(String kind, TaskShape shape, String creator, String objectUuid, String state) {
-        if (kind == null || kind.isBlank() || creator == null || creator.isBlank()) {
+    private static TaskEntity newRow(TaskKind kind, String creator, String objectUuid, TaskState state) {
+        if (kind == null || creator == null || creator.isBlank()) {
             throw new IllegalArgumentException("a task needs a kind and a creator");
         }
         TaskEntity task = new TaskEntity();
         task.id = UUID.randomUUID().toString();
-        task.kind = kind;
-        task.shape = shape.dbValue();
+        task.kind = kind.dbValue();
+        task.shape = kind.shape().dbValue();
         task.creator = creator;
         task.objectUuid = objectUuid;
-        task.state = state;
+        task.state = state.dbValue();
         task.progress = 0.0;
         // PostgreSQL keeps microseconds: truncate so what we answer equals what another replica reads back
         task.created = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -327,19 +338,23 @@ public class TaskService {
                     format(task.finished));
             case STANDARD -> {
                 boolean done = task.finished != null;
-                String status = !done ? PENDING : SUCCESS.equals(task.state) ? SUCCESS : FAILURE;
+                String state = task.state;
+                // the spec's three statuses: a cancelled task reads as failed with CANCELLED
+                TaskState status = !done ? TaskState.PENDING
+                        : TaskState.SUCCESS.dbValue().equals(state) ? TaskState.SUCCESS : TaskState.FAILURE;
                 List<String> errorInfo = fromJson(task.errorInfo);
-                if (done && CANCELLED.equals(task.state) && errorInfo == null) {
+                if (done && TaskState.CANCELLED.dbValue().equals(state) && errorInfo == null) {
                     errorInfo = List.of("CANCELLED");
                 }
-                yield new TaskStatusView.Standard(format(task.created), status, done ? 1.0 : task.progress,
-                        done ? format(task.finished) : null, FAILURE.equals(status) ? errorInfo : null);
+                yield new TaskStatusView.Standard(format(task.created), status.dbValue(), done ? 1.0 : task.progress,
+                        done ? format(task.finished) : null, status == TaskState.FAILURE ? errorInfo : null);
             }
         };
     }
 
     private static TaskInfo info(TaskEntity task) {
-        return new TaskInfo(task.id, task.kind, TaskShape.fromDb(task.shape), task.creator, task.state, task.progress,
+        return new TaskInfo(task.id, TaskKind.fromDb(task.kind), TaskShape.fromDb(task.shape), task.creator,
+                TaskState.fromDb(task.state), task.progress,
                 task.message, task.objectUuid, task.xenapiRef, task.created, task.finished, fromJson(task.errorInfo),
                 task.result, task.returncode, task.updated);
     }

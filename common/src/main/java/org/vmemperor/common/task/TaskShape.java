@@ -23,15 +23,4 @@ public enum TaskShape {
         }
         return STANDARD;
     }
-
-    /** The shape a kind answers with when the caller does not say: createvm installs, playbook* runs playbooks. */
-    public static TaskShape forKind(String kind) {
-        if ("createvm".equals(kind)) {
-            return INSTALLATION;
-        }
-        if (kind != null && kind.startsWith("playbook")) {
-            return PLAYBOOK;
-        }
-        return STANDARD;
-    }
 }

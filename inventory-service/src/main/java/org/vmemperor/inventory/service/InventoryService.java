@@ -8,6 +8,7 @@ import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.IsoEntry;
@@ -28,7 +29,6 @@ import org.vmemperor.common.xenapi.XenObjectCache;
 public class InventoryService {
 
     /** The task kind recorded for /destroyvdi. */
-    public static final String DESTROY_VDI = "destroyvdi";
 
     private final XenObjectCache cache;
     private final InventoryViews views;
@@ -96,7 +96,7 @@ public class InventoryService {
         XenObject vdi = requireDisk(uuid);
         AccessRights.require(caller, vdi, Action.DESTROY);
         String xenTask = xenApi.destroyVdiAsync(vdi.ref());
-        return tasks.trackXenTask(DESTROY_VDI, caller.id(), xenTask, uuid);
+        return tasks.trackXenTask(TaskKind.DESTROYVDI, caller.id(), xenTask, uuid);
     }
 
     /**

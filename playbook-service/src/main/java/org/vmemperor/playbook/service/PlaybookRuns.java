@@ -24,6 +24,8 @@ import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.playbook.config.PlaybookConfig;
+import org.vmemperor.common.task.TaskKind;
+import org.vmemperor.common.task.TaskState;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -40,10 +42,6 @@ import io.quarkus.scheduler.Scheduled;
  */
 @ApplicationScoped
 public class PlaybookRuns {
-
-    public static final String KIND = "playbook";
-    public static final String QUEUED = "queued";
-    public static final String RUNNING = "running";
 
     /** The answer of /executeplaybook: the task, and the VMs left out (absent when none). */
     public record Started(String task, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, List<String>> warnings) {
@@ -85,12 +83,12 @@ public class PlaybookRuns {
             throw ApiException.unavailable("too many playbook runs are waiting; try again later", 30);
         }
         String objectUuid = plan.targets().size() == 1 ? plan.targets().get(0).uuid() : null;
-        String task = tasks.createTask(KIND, user.id(), objectUuid);
+        String task = tasks.createTask(TaskKind.PLAYBOOK, user.id(), objectUuid);
         // held before the row exists: the interrupted-run scan never takes a run being started for a dead one
         held.add(task);
         try {
             registry.register(task, plan.playbook().id());
-            tasks.update(task, QUEUED, 0.0, "waiting for a free slot" + warningText(plan));
+            tasks.update(task, TaskState.QUEUED, 0.0, "waiting for a free slot" + warningText(plan));
             executor.execute(() -> run(task, plan));
         } catch (RejectedExecutionException e) {
             held.remove(task);
@@ -109,7 +107,7 @@ public class PlaybookRuns {
     private void run(String task, RunPlan plan) {
         Path workspace = null;
         try {
-            tasks.update(task, RUNNING, null, "ansible-playbook is running" + warningText(plan));
+            tasks.update(task, TaskState.RUNNING, null, "ansible-playbook is running" + warningText(plan));
             Path logDir = logs.create(task);
             workspace = workspaces.create(task, plan.playbook().dir());
             ProcessBuilder builder = AnsibleCommand.prepare(plan, workspace, config)

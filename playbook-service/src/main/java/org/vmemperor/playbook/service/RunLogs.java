@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.playbook.config.PlaybookConfig;
+import org.vmemperor.common.task.TaskKind;
 
 /**
  * Each run's output: {@code <logs-dir>/<task id>/stdout} and {@code stderr}, kept after the run (mode 0700: they can
@@ -48,7 +49,7 @@ public class RunLogs {
         if (taskId == null || !STREAMS.contains(stream) || !taskId.matches("[A-Za-z0-9-]{1,64}")) {
             return Optional.empty();
         }
-        return tasks.find(taskId).filter(task -> PlaybookRuns.KIND.equals(task.kind()))
+        return tasks.find(taskId).filter(task -> task.kind() == TaskKind.PLAYBOOK)
                 .filter(task -> user.admin() || user.id().equals(task.creator()))
                 .map(task -> root.resolve(taskId).resolve(stream)).filter(Files::isRegularFile);
     }

@@ -17,7 +17,9 @@ import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.xenapi.PoolUnavailableException;
 import org.vmemperor.common.xenapi.VmOperations;
@@ -39,12 +41,6 @@ import org.vmemperor.vm.install.UnattendedInstalls;
  */
 @ApplicationScoped
 public class CreateVmService {
-
-    public static final String KIND = "createvm";
-    public static final String CLONED = "cloned";
-    public static final String INSTALLING = "installing";
-    public static final String INSTALLED = "installed";
-    public static final String FAILED = "failed";
 
     private static final Logger LOG = Logger.getLogger(CreateVmService.class);
     private static final long MIB = 1024L * 1024L;
@@ -86,7 +82,7 @@ public class CreateVmService {
     /** Validates, records the task row, starts the work and answers the task id. */
     public String create(UserPrincipal user, Args args) {
         CreateVmPlan plan = validate(user, args);
-        String task = tasks.createTask(KIND, user.id(), null);
+        String task = tasks.createTask(TaskKind.CREATEVM, user.id(), null);
         workers.run(task, () -> build(task, user, plan));
         return task;
     }
@@ -165,7 +161,7 @@ public class CreateVmService {
             operations.removeTag(vmRef, InventoryViews.TEMPLATE_TAG);
             awaitCache(() -> cache.byUuid(XenClass.VM, vmUuid).isPresent());
             rights.update(ObjectType.VM, vmUuid, list -> list.grant(user.id(), Action.ALL));
-            tasks.update(task, CLONED, 0.15, "cloned template '" + template.string("name_label") + "' into VM '"
+            tasks.update(task, TaskState.CLONED, 0.15, "cloned template '" + template.string("name_label") + "' into VM '"
                     + plan.nameLabel() + "'");
 
             step = "set memory and vCPUs";
@@ -208,11 +204,11 @@ public class CreateVmService {
                     .map(v -> "Running".equals(v.string("power_state"))).orElse(false))) {
                 String state = cache.byUuid(XenClass.VM, vmUuid).map(v -> v.string("power_state")).orElse("gone");
                 tokens.revoke(task);
-                tasks.fail(task, FAILED, List.of("VM_NOT_RUNNING", vmUuid, state),
+                tasks.fail(task, TaskState.FAILED, List.of("VM_NOT_RUNNING", vmUuid, state),
                         "the VM did not start (power state " + state + ")");
                 return;
             }
-            tasks.update(task, INSTALLING, 0.7, plan.install().isPresent()
+            tasks.update(task, TaskState.INSTALLING, 0.7, plan.install().isPresent()
                     ? "installing: waiting for the installer to fetch its answer file from " + installs.answerFileBase()
                             + "... (vmemperor.public-url: the VM must reach this address)"
                     : "running from the ISO: install the system on the console");
@@ -240,7 +236,7 @@ public class CreateVmService {
         } catch (RuntimeException e) {
             LOG.warnf("createvm task %s: could not revoke its answer-file link: %s", task, e.getMessage());
         }
-        tasks.fail(task, FAILED, errorInfo, "could not " + step + ": " + reason);
+        tasks.fail(task, TaskState.FAILED, errorInfo, "could not " + step + ": " + reason);
     }
 
     /** One system disk of vdi_size on the chosen SR: replaces whatever disks the template describes. */

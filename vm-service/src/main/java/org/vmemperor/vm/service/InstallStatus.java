@@ -2,6 +2,7 @@ package org.vmemperor.vm.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.xenapi.XenClass;
 import org.vmemperor.common.xenapi.XenObjectCache;
@@ -22,7 +23,7 @@ public class InstallStatus {
 
     public TaskStatusView withVmPresence(TaskStatusView view) {
         if (!(view instanceof TaskStatusView.Installation install) || install.uuid() == null
-                || !CreateVmService.INSTALLED.equals(install.state()) || !cache.isReady()
+                || !TaskState.INSTALLED.dbValue().equals(install.state()) || !cache.isReady()
                 || cache.byUuid(XenClass.VM, install.uuid()).isPresent()) {
             return view;
         }

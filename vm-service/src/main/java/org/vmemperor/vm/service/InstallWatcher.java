@@ -1,20 +1,14 @@
 package org.vmemperor.vm.service;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,15 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.db.AdvisoryLocks;
 import org.vmemperor.common.task.TaskInfo;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.xenapi.CacheChange;
 import org.vmemperor.common.xenapi.PoolUnavailableException;
 import org.vmemperor.common.xenapi.VmProvisioning;
@@ -78,7 +72,6 @@ public class InstallWatcher {
     private final TaskService tasks;
     private final AutoinstallTokens tokens;
     private final VmProvisioning provisioning;
-    private final DataSource dataSource;
     private final AdvisoryLocks locks;
     private final InstallConfig config;
     /** VM uuid -> task id of the installs this replica follows (for the event feed). */
@@ -93,13 +86,12 @@ public class InstallWatcher {
     private AutoCloseable subscription;
 
     public InstallWatcher(XenObjectCache cache, TaskService tasks, AutoinstallTokens tokens,
-            VmProvisioning provisioning, DataSource dataSource, AdvisoryLocks locks, InstallConfig config) {
+            VmProvisioning provisioning, AdvisoryLocks locks, InstallConfig config) {
         this.locks = locks;
         this.cache = cache;
         this.tasks = tasks;
         this.tokens = tokens;
         this.provisioning = provisioning;
-        this.dataSource = dataSource;
         this.config = config;
     }
 
@@ -129,8 +121,7 @@ public class InstallWatcher {
      * and waited for: it never races an event-driven decision, and a scan still running when the next is due makes
      * the scheduler skip that one.
      */
-    @Scheduled(identity = "install-watcher-scan", every = "{vmemperor.install.watch-interval}",
-            delayed = "{vmemperor.install.watch-interval}", concurrentExecution = ConcurrentExecution.SKIP)
+    @Scheduled(identity = "install-watcher-scan", every = "{vmemperor.install.watch-interval}", delayed = "{vmemperor.install.watch-interval}", concurrentExecution = ConcurrentExecution.SKIP)
     void scanPeriodically() {
         ScheduledExecutorService current = executor;
         if (current == null || current.isShutdown()) {
@@ -177,7 +168,7 @@ public class InstallWatcher {
     /** The installer fetched its file (on this replica): the install has really begun. */
     void onFetched(@Observes AutoinstallFetched fetched) {
         try {
-            tasks.find(fetched.taskId()).filter(t -> !t.isFinished() && CreateVmService.INSTALLING.equals(t.state()))
+            tasks.find(fetched.taskId()).filter(t -> !t.isFinished() && t.state() == TaskState.INSTALLING)
                     .ifPresent(t -> tasks.update(t.id(), null, 0.8,
                             "installing: the installer fetched its answer file"));
         } catch (RuntimeException e) {
@@ -251,24 +242,11 @@ public class InstallWatcher {
      * no task stays {@code cloned} for ever. The half-built VM, if any, is kept as after any failed build.
      */
     private void failInterruptedBuilds() {
-        List<String> stale = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("SELECT id FROM task WHERE kind = ?"
-                        + " AND state IN ('pending', ?) AND finished IS NULL AND coalesce(updated, created) < ?")) {
-            query.setString(1, CreateVmService.KIND);
-            query.setString(2, CreateVmService.CLONED);
-            query.setTimestamp(3, Timestamp.from(Instant.now().minus(config.buildTimeout())));
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    stale.add(rows.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the builds in progress", e);
-        }
+        List<String> stale = tasks.unfinishedIdle(TaskKind.CREATEVM, Set.of(TaskState.PENDING, TaskState.CLONED),
+                Instant.now().minus(config.buildTimeout()));
         for (String taskId : stale) {
             locks.tryWithLock(lockKey(taskId), () -> {
-                tasks.find(taskId).filter(t -> !t.isFinished() && !CreateVmService.INSTALLING.equals(t.state()))
+                tasks.find(taskId).filter(t -> !t.isFinished() && t.state() != TaskState.INSTALLING)
                         .ifPresent(t -> fail(taskId, List.of("INTERRUPTED"), "building the VM was interrupted"
                                 + " (vm-service stopped); the VM, if it exists, is kept as it was"));
                 return null;
@@ -279,18 +257,8 @@ public class InstallWatcher {
     /** Task id -> VM uuid of every unfinished createvm task in state installing. */
     private Map<String, String> installingTasks() {
         Map<String, String> found = new LinkedHashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement("SELECT id, object_uuid FROM task WHERE kind = ?"
-                        + " AND state = ? AND finished IS NULL ORDER BY created")) {
-            query.setString(1, CreateVmService.KIND);
-            query.setString(2, CreateVmService.INSTALLING);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    found.put(rows.getString(1), rows.getString(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the installs in progress", e);
+        for (TaskInfo task : tasks.unfinished(TaskKind.CREATEVM, TaskState.INSTALLING)) {
+            found.put(task.id(), task.objectUuid());
         }
         return found;
     }
@@ -378,7 +346,7 @@ public class InstallWatcher {
      */
     private Wait decide(String taskId, Wait after) {
         Optional<TaskInfo> row = tasks.find(taskId);
-        if (row.isEmpty() || row.get().isFinished() || !CreateVmService.INSTALLING.equals(row.get().state())) {
+        if (row.isEmpty() || row.get().isFinished() || row.get().state() != TaskState.INSTALLING) {
             watched.values().remove(taskId);
             return null;
         }
@@ -426,7 +394,7 @@ public class InstallWatcher {
         }
         // no installer (an ISO install), or the installed system's boot
         if ("Running".equals(power)) {
-            tasks.finish(taskId, CreateVmService.INSTALLED, fetched.isPresent()
+            tasks.finish(taskId, TaskState.INSTALLED, fetched.isPresent()
                     ? "installed: the VM runs the installed system"
                     : "running from the ISO: install the system on the console (VMEmperor cannot follow a manual"
                             + " install)");
@@ -510,7 +478,7 @@ public class InstallWatcher {
 
     private void fail(String taskId, List<String> errorInfo, String message) {
         tokens.revoke(taskId);
-        tasks.fail(taskId, CreateVmService.FAILED, errorInfo, message);
+        tasks.fail(taskId, TaskState.FAILED, errorInfo, message);
         watched.values().remove(taskId);
         booting.remove(taskId);
         LOG.infof("createvm task %s failed: %s", taskId, message);

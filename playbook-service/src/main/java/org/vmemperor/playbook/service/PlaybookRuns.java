@@ -22,10 +22,10 @@ import jakarta.enterprise.event.Observes;
 import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.UserPrincipal;
-import org.vmemperor.common.task.TaskService;
-import org.vmemperor.playbook.config.PlaybookConfig;
 import org.vmemperor.common.task.TaskKind;
+import org.vmemperor.common.task.TaskService;
 import org.vmemperor.common.task.TaskState;
+import org.vmemperor.playbook.config.PlaybookConfig;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

@@ -10,9 +10,9 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.vmemperor.common.security.UserPrincipal;
+import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
 import org.vmemperor.playbook.config.PlaybookConfig;
-import org.vmemperor.common.task.TaskKind;
 
 /**
  * Each run's output: {@code <logs-dir>/<task id>/stdout} and {@code stderr}, kept after the run (mode 0700: they can

@@ -88,9 +88,9 @@ class IsoRoutesTest {
         String library = simulator.pool().refByName("SR", "ISO library").orElseThrow();
         String ref = simulator.pool().addVdi(library, "added.iso", 1024L * 1024);
         String uuid = (String) simulator.pool().record("VDI", ref).get("uuid");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(isolist(""), uuid) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(isolist(""), uuid) != null);
         simulator.pool().destroy("VDI", ref);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(isolist(""), uuid) == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(isolist(""), uuid) == null);
     }
 
     @Test

@@ -92,7 +92,7 @@ class NetworkRoutesTest {
                 .body("status", is("access denied"));
 
         rights.update(ObjectType.NETWORK, uuid, list -> list.grant(alice.id(), Action.ATTACH));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(netlist(alice, ""), uuid) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(netlist(alice, ""), uuid) != null);
         Map<String, Object> seen = Callers.withUuid(netlist(alice, ""), uuid);
         assertThat(seen.get("access")).isEqualTo(List.of(Map.of("userid", alice.id(), "access", List.of("attach"))));
         assertThat(netlist(bob, "")).extracting(entry -> entry.get("uuid")).doesNotContain(uuid);
@@ -100,15 +100,15 @@ class NetworkRoutesTest {
 
         // a group grant reaches bob; launch lets him see the network in the list but /netinfo needs attach
         rights.update(ObjectType.NETWORK, uuid, list -> list.grant(friends, Action.LAUNCH));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(netlist(bob, ""), uuid) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(netlist(bob, ""), uuid) != null);
         postAs(signer, bob, Map.of("uuid", uuid)).post("/netinfo").then().statusCode(403);
         rights.update(ObjectType.NETWORK, uuid, list -> list.grant(friends, Action.ATTACH));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> postAs(signer, bob, Map.of("uuid", uuid))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> postAs(signer, bob, Map.of("uuid", uuid))
                 .post("/netinfo").then().statusCode(200).body("access.userid", containsInAnyOrder(alice.id(), friends)));
 
         // revoking removes it from the list at once (the next event)
         rights.update(ObjectType.NETWORK, uuid, list -> list.revoke(alice.id(), Action.ALL));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(netlist(alice, ""), uuid) == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(netlist(alice, ""), uuid) == null);
 
         // administrators see every network, the host-internal one included
         assertThat(netlist(Callers.ADMIN, "")).extracting(entry -> entry.get("name_label"))
@@ -119,7 +119,7 @@ class NetworkRoutesTest {
     void newAndDestroyedNetworksShowWithoutARestart() {
         String uuid = newNetwork("event net");
         simulator.pool().destroy("network", uuid);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(netlist(Callers.ADMIN, ""), uuid) == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(netlist(Callers.ADMIN, ""), uuid) == null);
         postAs(signer, Callers.ADMIN, Map.of("uuid", uuid)).post("/netinfo").then().statusCode(400)
                 .body("status", is("bad request")).body("details", contains("UUID_INVALID", "network", uuid));
     }
@@ -166,7 +166,7 @@ class NetworkRoutesTest {
     private String newNetwork(String name) {
         String ref = simulator.pool().addNetwork(name);
         String uuid = (String) simulator.pool().record("network", ref).get("uuid");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(netlist(Callers.ADMIN, ""), uuid) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(netlist(Callers.ADMIN, ""), uuid) != null);
         return uuid;
     }
 

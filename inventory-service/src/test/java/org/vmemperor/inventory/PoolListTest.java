@@ -119,14 +119,14 @@ class PoolListTest {
         assertThat(enabledTemplates()).noneMatch(entry -> uuid.equals(entry.get("uuid")));
 
         simulator.pool().set("VM", templateRef, "tags", List.of("vmemperor"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(enabledTemplates(), uuid) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(enabledTemplates(), uuid) != null);
         Map<String, Object> entry = Callers.withUuid(enabledTemplates(), uuid);
         assertThat(Callers.keys(entry)).containsExactly("hvm", "name_label", "os_kind", "ref", "uuid");
         assertThat(entry).containsEntry("hvm", false).containsEntry("name_label", "Ubuntu Jammy Jellyfish 22.04")
                 .containsEntry("os_kind", "ubuntu").containsEntry("ref", templateRef);
 
         simulator.pool().set("VM", templateRef, "tags", List.of());
-        await().atMost(Duration.ofSeconds(10)).until(() -> Callers.withUuid(enabledTemplates(), uuid) == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Callers.withUuid(enabledTemplates(), uuid) == null);
     }
 
     @SuppressWarnings("unchecked")

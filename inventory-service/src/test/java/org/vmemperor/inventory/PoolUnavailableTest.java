@@ -49,7 +49,7 @@ class PoolUnavailableTest {
                 .record("VDI", simulator.pool().refByName("VDI", "debian-vm-03 0").orElseThrow()).get("uuid");
         simulator.stop();
         try {
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(signer, Callers.ADMIN).get("/netlist")
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> as(signer, Callers.ADMIN).get("/netlist")
                     .then().statusCode(503));
             for (String route : List.of("/poollist", "/netlist", "/isolist", "/vdilist")) {
                 as(signer, Callers.ADMIN).get(route).then().statusCode(503).header("Retry-After", notNullValue())

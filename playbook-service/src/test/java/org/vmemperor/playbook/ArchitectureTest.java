@@ -16,4 +16,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule xenApiSdkOnlyInCommonXenApi = ArchitectureRules.xenApiSdkOnlyInCommonXenApi();
+
+    @ArchTest
+    static final ArchRule routePathsWholeOnMethods = ArchitectureRules.routePathsWholeOnMethods();
 }

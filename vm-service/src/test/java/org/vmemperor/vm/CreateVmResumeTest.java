@@ -158,7 +158,7 @@ class CreateVmResumeTest {
             });
             uuid[0] = vm.getUuid(c);
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> simulator.pool().record("VM", uuid[0]) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> simulator.pool().record("VM", uuid[0]) != null);
         return uuid[0];
     }
 

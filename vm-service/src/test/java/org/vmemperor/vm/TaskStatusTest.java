@@ -72,7 +72,7 @@ class TaskStatusTest {
         users.grant(ObjectType.VM, uuid, "sam", Action.LAUNCH);
         users.grant(ObjectType.VM, uuid, "tom", Action.LAUNCH);
         String sam = users.token("sam");
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(sam).body(Map.of("uuid", uuid)).post("/vminfo").then()
+        await().atMost(Duration.ofSeconds(60)).until(() -> as(sam).body(Map.of("uuid", uuid)).post("/vminfo").then()
                 .extract().statusCode() == 200);
         String task = as(sam).body(Map.of("uuid", uuid, "enable", true)).post("/startstopvm").then().statusCode(200)
                 .extract().path("task");
@@ -104,10 +104,10 @@ class TaskStatusTest {
             insert.executeUpdate();
         }
         String uma = users.token("uma");
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> as(uma).body(Map.of("task", id))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> as(uma).body(Map.of("task", id))
                 .post("/taskstatus").then().statusCode(200).body("status", is("success")).body("progress", is(1.0f)));
         // the row itself was completed (not just the answer), and the XenAPI task destroyed on the pool
-        await().atMost(Duration.ofSeconds(15)).until(() -> tasks.find(id).orElseThrow().isFinished()
+        await().atMost(Duration.ofSeconds(60)).until(() -> tasks.find(id).orElseThrow().isFinished()
                 && !simulator.pool().records("task").containsKey(xenTask));
         assertThat(pool.powerState(uuid)).isEqualTo("Running");
     }

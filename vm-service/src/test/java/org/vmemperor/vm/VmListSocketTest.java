@@ -43,6 +43,11 @@ import io.quarkus.test.junit.QuarkusTest;
 class VmListSocketTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Generous: these waits assert that a push comes, not how fast (bench/run-all.sh measures change-to-push
+     * latency); a test machine under load once took over a second and over 10 s for the first grant.
+     */
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Inject
     TokenSigner signer;
@@ -119,18 +124,18 @@ class VmListSocketTest {
         String uuid = pool.newHaltedVm(user + "-vm");
         users.grant(ObjectType.VM, uuid, user, Action.LAUNCH);
         String token = users.token(user);
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(token).body(Map.of("uuid", uuid)).post("/vminfo")
+        await().atMost(WAIT).until(() -> as(token).body(Map.of("uuid", uuid)).post("/vminfo")
                 .then().extract().statusCode() == 200);
         return uuid;
     }
 
     @Test
-    void initialRecordsThenAStartAsAChangeWithinASecond() throws Exception {
+    void initialRecordsThenAStartAsAChange() throws Exception {
         String uuid = ownedVm("wendy");
         Client client = new Client();
         WebSocket socket = connect(client, "Authorization", "Bearer " + users.token("wendy"));
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("initial").size() == 1);
+            await().atMost(WAIT).until(() -> client.ofType("initial").size() == 1);
             JsonNode initial = client.ofType("initial").get(0);
             assertThat(initial.path("uuid").asText()).isEqualTo(uuid);
             assertThat(initial.path("power_state").asText()).isEqualTo("Halted");
@@ -141,7 +146,7 @@ class VmListSocketTest {
             String task = as(users.token("wendy")).body(Map.of("uuid", uuid, "enable", true)).post("/startstopvm")
                     .then().statusCode(200).extract().path("task");
             assertThat(task).isNotBlank();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
                     .until(() -> client.ofType("change").stream()
                             .anyMatch(m -> "Running".equals(m.path("new_val").path("power_state").asText())
                                     && "Halted".equals(m.path("old_val").path("power_state").asText())));
@@ -164,11 +169,11 @@ class VmListSocketTest {
                     .until(() -> client.about(uuid).isEmpty());
 
             users.grant(ObjectType.VM, uuid, "yvonne", Action.LAUNCH);
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("add").stream()
+            await().atMost(WAIT).until(() -> client.ofType("add").stream()
                     .anyMatch(m -> uuid.equals(m.path("uuid").asText())));
 
             users.revokeAll(ObjectType.VM, uuid, "yvonne");
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.ofType("remove").stream()
+            await().atMost(WAIT).until(() -> client.ofType("remove").stream()
                     .anyMatch(m -> uuid.equals(m.path("old_val").path("uuid").asText())));
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
@@ -181,14 +186,14 @@ class VmListSocketTest {
         Client client = new Client();
         WebSocket socket = connect(client, "Authorization", "Bearer " + users.token("zoe"));
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> !client.ofType("initial").isEmpty());
+            await().atMost(WAIT).until(() -> !client.ofType("initial").isEmpty());
             // the socket is registered right after its initial records are sent
-            await().atMost(Duration.ofSeconds(5)).until(() -> Metrics.sum("vmemperor_vmlist_sockets") >= 1);
+            await().atMost(WAIT).until(() -> Metrics.sum("vmemperor_vmlist_sockets") >= 1);
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         // every test closes its sockets, and a refused one is never counted
-        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.sum("vmemperor_vmlist_sockets") == 0);
+        await().atMost(WAIT).until(() -> Metrics.sum("vmemperor_vmlist_sockets") == 0);
         Client anonymous = new Client();
         connect(anonymous, null, null);
         assertThat(anonymous.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);

@@ -74,7 +74,7 @@ class VmRoutesTest {
         String uuid = pool.newHaltedVm(user + "-vm");
         users.grant(ObjectType.VM, uuid, user, action);
         String admin = users.adminToken();
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(admin).body(Map.of("uuid", uuid)).post("/vminfo")
+        await().atMost(Duration.ofSeconds(60)).until(() -> as(admin).body(Map.of("uuid", uuid)).post("/vminfo")
                 .then().extract().statusCode() == 200
                 && as(admin).body(Map.of("uuid", uuid)).post("/vminfo").then().extract()
                         .<List<?>> path("access").size() > 0);
@@ -82,7 +82,7 @@ class VmRoutesTest {
     }
 
     static JsonPath awaitTask(String token, String task) {
-        return await().atMost(Duration.ofSeconds(15)).until(
+        return await().atMost(Duration.ofSeconds(60)).until(
                 () -> as(token).body(Map.of("task", task)).post("/taskstatus").then().statusCode(200).extract()
                         .jsonPath(),
                 json -> !"pending".equals(json.getString("status")));
@@ -126,7 +126,7 @@ class VmRoutesTest {
         String task = as(carol).body(Map.of("uuid", uuid, "enable", true)).post("/startstopvm").then()
                 .statusCode(200).extract().path("task");
         assertThat(awaitTask(carol, task).getString("status")).isEqualTo("success");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as(carol).body(Map.of("uuid", uuid))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> as(carol).body(Map.of("uuid", uuid))
                 .post("/vminfo").then().statusCode(200).body("power_state", is("Running"))
                 .body("start_time", notNullValue()).body("memory_actual", notNullValue()));
     }
@@ -199,7 +199,7 @@ class VmRoutesTest {
 
         simulator.pool().set("VBD", vbd, "bootable", !bootable);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(ivan).body(Map.of("uuid", uuid)).post("/vminfo")
+        await().atMost(Duration.ofSeconds(60)).until(() -> as(ivan).body(Map.of("uuid", uuid)).post("/vminfo")
                 .then().extract().jsonPath().<String, Map<String, Object>> getMap("disks").get(vbd)
                 .get("bootable").equals(!bootable));
     }
@@ -238,7 +238,7 @@ class VmRoutesTest {
         // the finished XenAPI tasks are destroyed on the pool once recorded
         String xenTask = tasks.find(start).orElseThrow().xenapiRef();
         assertThat(xenTask).startsWith("OpaqueRef:");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !simulator.pool().records("task").containsKey(xenTask));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !simulator.pool().records("task").containsKey(xenTask));
 
         // enable missing: 400; someone without launch: 403
         as(gina).body(Map.of("uuid", uuid)).post("/startstopvm").then().statusCode(400);
@@ -310,7 +310,7 @@ class VmRoutesTest {
         // nina owns the VM but not its (cloned) disk yet
         as(nina).body(Map.of("uuid", uuid, "destroy_disks", true)).post("/destroyvm").then().statusCode(403);
         vdis.forEach(vdi -> users.grant(ObjectType.VDI, vdi, "nina", Action.DESTROY));
-        await().atMost(Duration.ofSeconds(10)).until(() -> diskAccess(nina, uuid).contains("users/nina"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> diskAccess(nina, uuid).contains("users/nina"));
         String task = as(nina).body(Map.of("uuid", uuid, "destroy_disks", true)).post("/destroyvm").then()
                 .statusCode(200).extract().path("task");
         assertThat(awaitTask(nina, task).getString("status")).isEqualTo("success");

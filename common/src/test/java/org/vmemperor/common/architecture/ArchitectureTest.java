@@ -59,4 +59,7 @@ class ArchitectureTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("org.vmemperor.simulator.XapiSimulator");
     }
+
+    @ArchTest
+    static final ArchRule routePathsWholeOnMethods = ArchitectureRules.routePathsWholeOnMethods();
 }

@@ -5,6 +5,10 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import jakarta.ws.rs.Path;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -53,5 +57,21 @@ public final class ArchitectureRules {
         return classes().that().resideInAPackage(COMMON)
                 .should().onlyDependOnClassesThat(resideOutsideOfPackage(PROJECT).or(resideInAnyPackage(COMMON)))
                 .because("common depends on no service and never on the simulator (DESIGN.md)");
+    }
+
+    /**
+     * Route paths are written whole on the method ({@code @Path("/vminfo")}) under a class-level {@code @Path("/")},
+     * so that every route of the route table is one search away.
+     */
+    public static ArchRule routePathsWholeOnMethods() {
+        DescribedPredicate<JavaAnnotation<?>> rootPath = new DescribedPredicate<>("@Path(\"/\")") {
+            @Override
+            public boolean test(JavaAnnotation<?> annotation) {
+                return annotation.getRawType().isEquivalentTo(Path.class)
+                        && "/".equals(annotation.get("value").orElse(null));
+            }
+        };
+        return classes().that().areAnnotatedWith(Path.class).should().beAnnotatedWith(rootPath)
+                .because("a route's path is written whole on its method (issue 15)").allowEmptyShould(true);
     }
 }

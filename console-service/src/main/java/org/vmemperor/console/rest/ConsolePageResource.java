@@ -33,7 +33,7 @@ import org.vmemperor.console.service.VncService;
  * gets a page saying so instead of a JSON 401. A browser (its {@code Accept} names {@code text/html}) gets every
  * error as a page, since a person reads it; any other client gets the contract's JSON error body, as on every route.
  */
-@Path("/console.html")
+@Path("/")
 public class ConsolePageResource {
 
     private static final String PAGE = read("console-page/console.html");
@@ -48,6 +48,7 @@ public class ConsolePageResource {
     }
 
     @GET
+    @Path("/console.html")
     @Operation(summary = "The VM's console in the browser", description = "An HTML page with noVNC that asks /vnc (with the session cookie) and opens the console. A browser (Accept names text/html) gets every error as a page too; any other client gets the contract's JSON error body.")
     @APIResponse(responseCode = "200", description = "the console page", content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
     @PublicRoute

@@ -32,7 +32,7 @@ import io.vertx.core.net.HostAndPort;
  * original's clients read it; a client that sends {@code Accept: application/json} (and not text/plain before it)
  * gets {@code {"url": "..."}}.
  */
-@Path("/vnc")
+@Path("/")
 public class VncResource {
 
     private final VncService vnc;
@@ -44,6 +44,7 @@ public class VncResource {
     }
 
     @POST
+    @Path("/vnc")
     @Produces({ MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON })
     @Operation(summary = "Get a VNC console WebSocket URL", description = "The URL of the VM's console WebSocket (/console), usable in noVNC without the session cookie: a one-time secret in its query string authorises it. Needs the launch right on the VM. The answer is the bare URL as text, as the spec shows it; a client that prefers application/json gets {\"url\": ...}.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, requiredProperties = {

@@ -6,6 +6,8 @@ import java.util.Date;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.vmemperor.common.metrics.Gauges;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,10 +37,9 @@ public class XenApiMetrics {
     public XenApiMetrics(MeterRegistry registry, XenObjectCache cache) {
         this.registry = registry;
         for (XenClass type : XenClass.values()) {
-            Gauge.builder("vmemperor.cache.objects", cache, c -> c.size(type))
+            Gauges.registerFresh(registry, Gauge.builder("vmemperor.cache.objects", cache, c -> c.size(type))
                     .description("objects of a XenAPI class in the cache")
-                    .tag("class", type.wireName())
-                    .register(registry);
+                    .tag("class", type.wireName()));
         }
         this.cacheLoad = Timer.builder("vmemperor.cache.load")
                 .description("full loads of the pool into the cache (at start and after a reconnect or EVENTS_LOST)")

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
+import org.vmemperor.common.metrics.Gauges;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
 import org.vmemperor.common.security.TokenVerifier;
@@ -89,8 +90,8 @@ public class ConsoleSessions implements CacheListener {
         this.security = security;
         this.config = config;
         this.connector = connector;
-        Gauge.builder("vmemperor.console.open", open, Set::size)
-                .description("open consoles on this instance").register(metrics);
+        Gauges.registerFresh(metrics, Gauge.builder("vmemperor.console.open", open, Set::size)
+                .description("open consoles on this instance"));
         this.bytesToVm = Counter.builder("vmemperor.console.bytes").description("bytes relayed by /console")
                 .baseUnit("bytes").tag("direction", "to_vm").register(metrics);
         this.bytesToClient = Counter.builder("vmemperor.console.bytes").description("bytes relayed by /console")

@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 
 import org.jboss.logging.Logger;
 import org.vmemperor.common.access.AccessRights;
+import org.vmemperor.common.metrics.Gauges;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
 import org.vmemperor.common.security.TokenVerifier;
@@ -72,8 +73,8 @@ public class VmListSocket {
      */
     public VmListSocket(SessionTokens sessionTokens, TokenVerifier verifier, SecurityConfig security,
             VmListConfig config, VmRecordFeed feed, ObjectMapper json, MeterRegistry metrics) {
-        Gauge.builder("vmemperor.vmlist.sockets", sessions, Map::size)
-                .description("open, authenticated /vmlist sockets").register(metrics);
+        Gauges.registerFresh(metrics, Gauge.builder("vmemperor.vmlist.sockets", sessions, Map::size)
+                .description("open, authenticated /vmlist sockets"));
         this.sessionTokens = sessionTokens;
         this.verifier = verifier;
         this.clockSkew = security.clockSkew();

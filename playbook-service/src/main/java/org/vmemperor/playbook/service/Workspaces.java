@@ -90,22 +90,31 @@ public class Workspaces {
             return;
         }
         try {
-            Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            deleteTree(workspace);
         } catch (IOException e) {
             Log.warnf("Cannot remove the run directory %s: %s", workspace, e.toString());
         }
+    }
+
+    /**
+     * Deletes {@code dir} and everything below it, depth first. Links are deleted, never followed (a link in a
+     * playbook must not let a run's clean-up delete what it points to). Throws at the first failure, a missing
+     * {@code dir} included; what was deleted before stays deleted.
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path visited, IOException failure) throws IOException {
+                Files.delete(visited);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** Removes the workspaces of runs that ended without cleaning up (a crash), except those in {@code keep}. */

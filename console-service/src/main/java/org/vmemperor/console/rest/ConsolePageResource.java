@@ -57,33 +57,32 @@ public class ConsolePageResource {
             @Parameter(description = "a browser names text/html and gets errors as pages; other clients get JSON") @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         boolean browser = accept != null && accept.contains(MediaType.TEXT_HTML);
         Optional<UserPrincipal> user = currentUser.optionalPrincipal();
+        Refusal refusal;
         if (user.isEmpty()) {
-            if (!browser) {
-                throw ApiException.notAuthorized();
-            }
-            return message(401, "Not logged in",
+            refusal = new Refusal(ApiException.notAuthorized(), "Not logged in",
                     "You are not logged in to VMEmperor. Log in (POST /login), then open this page again.");
-        }
-        if (uuid == null || uuid.isBlank()) {
-            if (!browser) {
-                throw ApiException.badRequest("uuid is required");
+        } else if (uuid == null || uuid.isBlank()) {
+            refusal = new Refusal(ApiException.badRequest("uuid is required"), "No VM",
+                    "Name the VM in the address: console.html?uuid=&lt;VM uuid&gt;.");
+        } else {
+            try {
+                XenObject vm = vnc.launchableVm(user.get(), uuid);
+                return html(200, PAGE.replace("{{vm-name}}", escape(vm.string("name_label"))).replace("{{vm-uuid}}",
+                        escape(vm.uuid())));
+            } catch (ApiException e) {
+                refusal = e.httpStatus() == 403
+                        ? new Refusal(e, "Access denied", "You may not open the console of this VM.")
+                        : new Refusal(e, "No such VM", "There is no VM with this uuid.");
             }
-            return message(400, "No VM", "Name the VM in the address: console.html?uuid=&lt;VM uuid&gt;.");
         }
-        XenObject vm;
-        try {
-            vm = vnc.launchableVm(user.get(), uuid);
-        } catch (ApiException e) {
-            if (!browser) {
-                throw e;
-            }
-            return e.httpStatus() == 403
-                    ? message(403, "Access denied", "You may not open the console of this VM.")
-                    : message(e.httpStatus(), "No such VM", "There is no VM with this uuid.");
+        if (!browser) {
+            throw refusal.error();
         }
-        String html = PAGE.replace("{{vm-name}}", escape(vm.string("name_label"))).replace("{{vm-uuid}}",
-                escape(vm.uuid()));
-        return html(200, html);
+        return message(refusal.error().httpStatus(), refusal.title(), refusal.text());
+    }
+
+    /** Why the console cannot be shown: the contract's JSON error, and what the page tells a person instead. */
+    private record Refusal(ApiException error, String title, String text) {
     }
 
     private static Response message(int status, String title, String text) {

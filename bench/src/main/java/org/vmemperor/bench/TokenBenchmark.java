@@ -6,28 +6,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vmemperor.common.security.KeyMaterial;
 import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.TokenVerifier;
-import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 
 /**
@@ -35,13 +24,7 @@ import org.vmemperor.common.security.VerifiedToken;
  * the verified-token cache. Revocation is answered from RevocationList's own cache in both (its database is a stub
  * that knows no revoked token, asked once per TTL).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class TokenBenchmark {
+public class TokenBenchmark extends AbstractBenchmark {
 
     private TokenVerifier uncached;
     private TokenVerifier cached;
@@ -54,10 +37,7 @@ public class TokenBenchmark {
         SecurityConfig withCache = config(keyDir, 10_000);
         KeyMaterial keys = new KeyMaterial(withCache);
         // epoch 0: the stub database below knows no ended sessions
-        token = new TokenSigner(withCache, keys, null)
-                .sign(new UserPrincipal("users/0b6f9a1e-1111-4111-8111-000000000001", "Member", "member",
-                        List.of("groups/3f0c6f62-0d43-4d5c-9b4c-5b8f9c4f0a11"), false), 0)
-                .token();
+        token = new TokenSigner(withCache, keys, null).sign(member, 0).token();
         uncached = new TokenVerifier(withoutCache, new KeyMaterial(withoutCache),
                 new RevocationList(noRevokedTokens(), withoutCache));
         cached = new TokenVerifier(withCache, keys, new RevocationList(noRevokedTokens(), withCache));

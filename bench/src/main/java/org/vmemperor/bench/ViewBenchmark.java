@@ -1,21 +1,9 @@
 package org.vmemperor.bench;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
-import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.VmRecord;
 import org.vmemperor.common.view.VmViews;
@@ -32,18 +20,11 @@ import com.fasterxml.jackson.databind.ObjectWriter;
  * record serialised once per version; and the rights check, parsing other_config's JSON each time against the rights
  * parsed once per version of the object.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class ViewBenchmark {
+public class ViewBenchmark extends AbstractBenchmark {
 
     private VmViews views;
     private ObjectWriter writer;
     private XenObject vm;
-    private UserPrincipal member;
 
     @Setup
     public void setUp() {
@@ -52,8 +33,6 @@ public class ViewBenchmark {
         views = new VmViews(cache, new InventoryViews(cache), mapper);
         writer = mapper.writerFor(VmRecord.class);
         vm = cache.byRef(XenClass.VM, BenchPool.VM_REF).orElseThrow();
-        member = new UserPrincipal("users/0b6f9a1e-1111-4111-8111-000000000001", "Member", "member",
-                List.of("groups/3f0c6f62-0d43-4d5c-9b4c-5b8f9c4f0a11"), false);
     }
 
     /** What /vminfo did on every request before: build the record, write it with Jackson. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -45,6 +46,7 @@ public class VmViews {
     private final InventoryViews inventory;
     private final ObjectWriter writer;
     private final Map<String, Serialised> serialised = new ConcurrentHashMap<>();
+    private volatile VmList current;
 
     public VmViews(XenObjectCache cache, InventoryViews inventory, ObjectMapper mapper) {
         this.cache = cache;
@@ -65,9 +67,7 @@ public class VmViews {
 
     /** Every user VM, ordered by name then uuid (access filtering is the caller's). */
     public List<XenObject> vms() {
-        List<XenObject> vms = new ArrayList<>(cache.all(XenClass.VM).stream().filter(VmViews::isUserVm).toList());
-        vms.sort(InventoryViews.BY_NAME);
-        return vms;
+        return current().vms();
     }
 
     public VmRecord record(XenObject vm) {
@@ -117,27 +117,111 @@ public class VmViews {
         return json;
     }
 
-    /** A JSON array of {@link #recordJson} of each VM, in order. */
-    public byte[] listJson(List<XenObject> vms) {
-        if (vms.isEmpty()) {
+    /**
+     * GET /vmlist: a JSON array of {@link #recordJson} of each {@link #vms() VM} the predicate lets through, in order.
+     * The list, its order and its records are kept per version of the cache, so a request costs the predicate and
+     * one copy; one that sees every VM (the administrator's) gets the array kept for the version.
+     */
+    public byte[] listJson(Predicate<XenObject> visible) {
+        VmList list = current();
+        List<XenObject> vms = list.vms();
+        boolean[] shown = new boolean[vms.size()];
+        int count = 0;
+        int size = 1;
+        for (int i = 0; i < shown.length; i++) {
+            if (visible.test(vms.get(i))) {
+                shown[i] = true;
+                count++;
+                size += 1 + list.records()[i].length;
+            }
+        }
+        if (count == 0) {
             return EMPTY_ARRAY;
         }
-        List<byte[]> records = new ArrayList<>(vms.size());
-        int size = 1 + vms.size();
-        for (XenObject vm : vms) {
-            byte[] json = recordJson(vm);
-            records.add(json);
-            size += json.length;
+        if (count == shown.length) {
+            return list.all();
         }
         byte[] array = new byte[size];
         int at = 0;
-        for (byte[] json : records) {
-            array[at] = (byte) (at == 0 ? '[' : ',');
-            System.arraycopy(json, 0, array, at + 1, json.length);
-            at += 1 + json.length;
+        for (int i = 0; i < shown.length; i++) {
+            if (shown[i]) {
+                at = append(array, at, list.records()[i]);
+            }
         }
         array[at] = ']';
         return array;
+    }
+
+    /** The list of the cache's version, built once per version by whichever request asks first. */
+    private VmList current() {
+        long version = cache.version();
+        VmList known = current;
+        if (known != null && known.version() == version) {
+            return known;
+        }
+        // built from objects at least as new as the version read first: tagged with it, it is rebuilt once more at
+        // worst, never kept when stale
+        List<XenObject> vms = new ArrayList<>(cache.all(XenClass.VM).stream().filter(VmViews::isUserVm).toList());
+        vms.sort(InventoryViews.BY_NAME);
+        byte[][] records = new byte[vms.size()][];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = recordJson(vms.get(i));
+        }
+        VmList built = new VmList(version, List.copyOf(vms), records);
+        current = built;
+        return built;
+    }
+
+    private static int append(byte[] array, int at, byte[] record) {
+        array[at] = (byte) (at == 0 ? '[' : ',');
+        System.arraycopy(record, 0, array, at + 1, record.length);
+        return at + 1 + record.length;
+    }
+
+    /** The user VMs of one version of the cache in /vmlist's order, their records, and their whole array. */
+    private static final class VmList {
+
+        private final long version;
+        private final List<XenObject> vms;
+        private final byte[][] records;
+        private volatile byte[] all;
+
+        VmList(long version, List<XenObject> vms, byte[][] records) {
+            this.version = version;
+            this.vms = vms;
+            this.records = records;
+        }
+
+        long version() {
+            return version;
+        }
+
+        List<XenObject> vms() {
+            return vms;
+        }
+
+        byte[][] records() {
+            return records;
+        }
+
+        /** The array of every record; built on first use (only an administrator's list shows every VM). */
+        byte[] all() {
+            byte[] array = all;
+            if (array == null) {
+                int size = 1 + records.length;
+                for (byte[] record : records) {
+                    size += record.length;
+                }
+                array = new byte[size];
+                int at = 0;
+                for (byte[] record : records) {
+                    at = append(array, at, record);
+                }
+                array[at] = ']';
+                all = array;
+            }
+            return array;
+        }
     }
 
     /** Every cached object {@link #record} reads for this VM, in a fixed order (null where the cache has none). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,8 @@ public class XenObjectCache {
     private final Map<XenClass, Map<String, String>> refByUuid = new EnumMap<>(XenClass.class);
     private final List<CacheListener> listeners = new CopyOnWriteArrayList<>();
     private final Object changed = new Object();
+    /** Moved after the maps by every change, so that whoever reads a version sees at least that version's objects. */
+    private final AtomicLong version = new AtomicLong();
 
     private volatile boolean loaded;
     private volatile boolean connected;
@@ -41,6 +44,14 @@ public class XenObjectCache {
             byRef.put(type, new ConcurrentHashMap<>());
             refByUuid.put(type, new ConcurrentHashMap<>());
         }
+    }
+
+    /**
+     * A number that grows with every change the cache applies: a view built from the objects of one version (read
+     * before building it) is current for as long as the version stays the same.
+     */
+    public long version() {
+        return version.get();
     }
 
     /** Whether the cache is loaded and the pool reachable: reads are trustworthy. */
@@ -136,6 +147,7 @@ public class XenObjectCache {
             }
             fresh.forEach((ref, object) -> store(type, ref, object).ifPresent(changes::add));
         }
+        version.incrementAndGet();
         loaded = true;
         connected = true;
         lastLoad = Instant.now();
@@ -146,7 +158,10 @@ public class XenObjectCache {
 
     /** Applies one event: {@code object} null means the object is gone. */
     void apply(XenClass type, String ref, XenObject object) {
-        store(type, ref, object).ifPresent(this::publish);
+        store(type, ref, object).ifPresent(change -> {
+            version.incrementAndGet();
+            publish(change);
+        });
     }
 
     private Optional<CacheChange> store(XenClass type, String ref, XenObject object) {

@@ -1,0 +1,77 @@
+package org.vmemperor.common.xenapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.vmemperor.common.view.InventoryViews;
+import org.vmemperor.common.view.VmViews;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * GET /vmlist's array is kept per version of the cache (issue 16): it must still follow every change the event feed
+ * applies, in the list's order, and show each caller only what its filter lets through. In the cache's package, since
+ * only the feed (package-private {@code apply}) writes the cache.
+ */
+class VmListViewTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final XenObjectCache cache = new XenObjectCache();
+    private final VmViews views = new VmViews(cache, new InventoryViews(cache), JSON);
+
+    @Test
+    void theListFollowsEveryChangeOfTheCacheInItsOrder() throws Exception {
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false),
+                "OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false), "OpaqueRef:t",
+                vm("OpaqueRef:t", "uuid-t", "a template", true))));
+        cache.replaceAll(pool);
+
+        assertThat(names(views.listJson(vm -> true))).containsExactly("alpha", "bravo");
+
+        cache.apply(XenClass.VM, "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "aardvark", false));
+        assertThat(names(views.listJson(vm -> true))).containsExactly("aardvark", "alpha");
+
+        cache.apply(XenClass.VM, "OpaqueRef:c", vm("OpaqueRef:c", "uuid-c", "charlie", false));
+        cache.apply(XenClass.VM, "OpaqueRef:a", null);
+        assertThat(names(views.listJson(vm -> true))).containsExactly("aardvark", "charlie");
+        assertThat(views.vms()).extracting(XenObject::uuid).containsExactly("uuid-b", "uuid-c");
+    }
+
+    @Test
+    void eachCallerGetsOnlyTheVmsItsFilterLetsThroughAndAnEmptyArrayForNone() throws Exception {
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false),
+                "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false), "OpaqueRef:c",
+                vm("OpaqueRef:c", "uuid-c", "charlie", false))));
+        cache.replaceAll(pool);
+
+        assertThat(names(views.listJson(vm -> !vm.uuid().equals("uuid-b")))).containsExactly("alpha", "charlie");
+        assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-b")))).containsExactly("bravo");
+        assertThat(new String(views.listJson(vm -> false))).isEqualTo("[]");
+        // the whole list after a partial one, and a partial one after it, from the same version
+        assertThat(names(views.listJson(vm -> true))).containsExactly("alpha", "bravo", "charlie");
+        assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-c")))).containsExactly("charlie");
+    }
+
+    private static List<String> names(byte[] json) throws Exception {
+        JsonNode array = JSON.readTree(json);
+        return array.findValuesAsText("name_label");
+    }
+
+    private static XenObject vm(String ref, String uuid, String name, boolean template) {
+        return new XenObject(XenClass.VM, ref, Map.ofEntries(Map.entry("uuid", uuid), Map.entry("name_label", name),
+                Map.entry("power_state", "Halted"), Map.entry("is_a_template", template),
+                Map.entry("is_a_snapshot", false), Map.entry("is_control_domain", false),
+                Map.entry("VCPUs_at_startup", 1L), Map.entry("VCPUs_max", 1L), Map.entry("domain_type", "hvm"),
+                Map.entry("metrics", XenObject.NULL_REF), Map.entry("guest_metrics", XenObject.NULL_REF),
+                Map.entry("VBDs", List.of()), Map.entry("VIFs", List.of()), Map.entry("other_config", Map.of())));
+    }
+}

@@ -185,6 +185,38 @@ class VmRoutesTest {
         assertThat(JsonPath.from(new String(unzipped, StandardCharsets.UTF_8)).getList("uuid")).containsExactly(uuid);
         assertThat(plain.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
         assertThat(unzipped).isEqualTo(plain.body());
+        assertThat(gzipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+
+        HttpResponse<byte[]> refused = http.send(request.copy().header("Accept-Encoding", "gzip;q=0, br").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
+        assertThat(refused.body()).isEqualTo(plain.body());
+    }
+
+    @Test
+    void theAdministratorsWholeListIsTheSameGzippedOrNotAndFollowsChanges() throws Exception {
+        String uuid = ownedVm("ivan", Action.LAUNCH);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest.Builder request = HttpRequest.newBuilder(vmlistUrl.toURI())
+                .header("Authorization", "Bearer " + users.adminToken());
+        HttpResponse<byte[]> plain = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> gzipped = http.send(request.copy().header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes())
+                .isEqualTo(plain.body());
+
+        // the whole list is kept per version of the cache: a rename shows in both forms
+        simulator.pool().set("VM", uuid, "name_label", "ivan-renamed");
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            HttpResponse<byte[]> again = http.send(request.copy().header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            String json = new String(new GZIPInputStream(new ByteArrayInputStream(again.body())).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            return json.contains("\"ivan-renamed\"");
+        });
+        as(users.adminToken()).get("/vmlist").then().statusCode(200).body("find { it.uuid == '" + uuid + "' }.name_label",
+                is("ivan-renamed"));
     }
 
     /** /vminfo answers from records serialised in advance: a change of any object it shows must reach it. */

@@ -69,6 +69,11 @@ public class VmService {
         return views.listJson(vm -> AccessRights.canSee(user, vm));
     }
 
+    /** {@link #listJson} compressed with gzip. */
+    public byte[] listGzip(UserPrincipal user) {
+        return views.listGzip(vm -> AccessRights.canSee(user, vm));
+    }
+
     /**
      * Starts ({@code enable}) or stops the VM. Asking for the state the VM is already in is not an error: the answer
      * is a task that is already {@code success}, so clients poll it like any other.

@@ -303,11 +303,17 @@ final class JsonRpcLoader {
         private final Map<String, String> seen = new HashMap<>();
 
         String share(String value) {
-            if (value.length() > SHARED_STRING_MAX_LENGTH) {
+            if (value.length() > SHARED_STRING_MAX_LENGTH || isUuid(value)) {
                 return value;
             }
             String known = seen.putIfAbsent(value, value);
             return known == null ? value : known;
+        }
+
+        /** An object's uuid is written once (references are refs): keeping it would only grow the table. */
+        private static boolean isUuid(String value) {
+            return value.length() == 36 && value.charAt(8) == '-' && value.charAt(13) == '-'
+                    && value.charAt(18) == '-' && value.charAt(23) == '-';
         }
     }
 }

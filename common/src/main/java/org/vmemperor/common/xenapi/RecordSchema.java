@@ -1,5 +1,6 @@
 package org.vmemperor.common.xenapi;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -176,6 +177,10 @@ final class RecordSchema {
 
     /** xapi's compact dates ({@code 20180925T15:35:58Z}, sometimes without the zone), or ISO-8601. */
     static Instant parseDate(String text) {
+        Instant compact = parseCompact(text);
+        if (compact != null) {
+            return compact;
+        }
         try {
             return LocalDateTime.parse(text.replace(".000", ""), COMPACT).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
@@ -185,5 +190,46 @@ final class RecordSchema {
                 return Instant.EPOCH;
             }
         }
+    }
+
+    /**
+     * The usual form, {@code yyyyMMdd'T'HH:mm:ss} with an optional {@code .000} and {@code Z}, read without a
+     * DateTimeFormatter: a 10,000-VM pool sends tens of thousands of dates, and the formatter took an eighth of the
+     * first load's time (JFR). Null for anything else, which the formatter then reads as before.
+     */
+    private static Instant parseCompact(String text) {
+        int end = text.endsWith("Z") ? text.length() - 1 : text.length();
+        if (end >= 4 && text.startsWith(".000", end - 4)) {
+            end -= 4;
+        }
+        if (end != 17 || text.charAt(8) != 'T' || text.charAt(11) != ':' || text.charAt(14) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 4, 2);
+        int day = digits(text, 6, 2);
+        int hour = digits(text, 9, 2);
+        int minute = digits(text, 12, 2);
+        int second = digits(text, 15, 2);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

@@ -301,6 +301,20 @@ class ExecutePlaybookTest {
         assertThat(done.message()).contains("interrupted");
     }
 
+    @Test
+    void aRunEndsOnce() {
+        // another replica marked the run interrupted (this replica's heartbeat had stopped), then this replica sees its
+        // ansible-playbook exit: the first end stands (deploy's PlaybookReplicasIT does it with two processes)
+        String task = tasks.createTask(TaskKind.PLAYBOOK, "users/ivan", null);
+        tasks.update(task, TaskState.RUNNING, null, "ansible-playbook is running");
+        assertThat(tasks.failIfUnfinished(task, List.of("PLAYBOOK_INTERRUPTED"), "the run was interrupted")).isTrue();
+        assertThat(tasks.finishPlaybook(task, 0, "ansible-playbook finished")).isFalse();
+        TaskStatusView.Playbook done = finished(task, "ivan");
+        assertThat(done.state()).isEqualTo("failure");
+        assertThat(done.returncode()).isNull();
+        assertThat(done.message()).isEqualTo("the run was interrupted");
+    }
+
     private static String passwdHome(String user) throws Exception {
         String line = passwdLine(user);
         assertThat(line).as("user " + user + " exists").isNotEmpty();

@@ -141,12 +141,24 @@ public class TaskService {
         return true;
     }
 
-    /** Ends a playbook run with its return code (0 = success). */
+    /**
+     * Ends a playbook run with its return code (0 = success) unless it has already ended; answers whether this call
+     * ended it. A run can end twice: another replica marks it interrupted when its heartbeat stops (the replica
+     * paused, or cut off from the database, while ansible-playbook went on), and the run's own replica then sees
+     * ansible-playbook exit. The first end stays: a final state, once answered by /taskstatus, never changes.
+     */
     @Transactional
-    public void finishPlaybook(String id, int returncode, String message) {
-        TaskEntity task = require(id);
+    public boolean finishPlaybook(String id, int returncode, String message) {
+        TaskEntity task = TaskEntity.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (task == null) {
+            throw new IllegalArgumentException("no task " + id);
+        }
+        if (task.finished != null) {
+            return false;
+        }
         task.returncode = returncode;
         end(task, returncode == 0 ? TaskState.SUCCESS : TaskState.FAILURE, message);
+        return true;
     }
 
     /** The common end of every task: its final state, progress 1, finished now. */

@@ -130,9 +130,17 @@ public class PlaybookRuns {
                 return;
             }
             int returncode = process.exitValue();
-            tasks.finishPlaybook(task, returncode, (returncode == 0 ? "ansible-playbook finished"
-                    : "ansible-playbook exited with " + returncode + ": see its log") + warningText(plan));
-            Log.infof("Playbook run %s ended with %d", task, returncode);
+            if (tasks.finishPlaybook(task, returncode, (returncode == 0 ? "ansible-playbook finished"
+                    : "ansible-playbook exited with " + returncode + ": see its log") + warningText(plan))) {
+                Log.infof("Playbook run %s ended with %d", task, returncode);
+            } else {
+                // another replica took this replica for dead (no heartbeat for stale-after) and ended the task: its
+                // answer stands; the log tells what really happened
+                appendToStderr(logDir, "vmemperor: ansible-playbook exited with " + returncode
+                        + " after the run had been marked interrupted (this replica's heartbeat had stopped)");
+                Log.warnf("Playbook run %s ended with %d after another replica had marked it interrupted:"
+                        + " the task keeps that end", task, returncode);
+            }
         } catch (InterruptedException e) {
             Process process = processes.get(task);
             if (process != null) {

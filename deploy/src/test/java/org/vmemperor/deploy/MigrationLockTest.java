@@ -31,7 +31,7 @@ class MigrationLockTest {
     void concurrentStartsMigrateOnce() throws Exception {
         TestDatabase db = TestDatabase.get();
         // a database of its own: TestDatabase's is shared with the other tests of this JVM
-        String url = createDatabase(db);
+        String url = Processes.freshDatabase(db, "vmemperor_migration");
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(SERVICES);
         try {
@@ -65,17 +65,5 @@ class MigrationLockTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static String createDatabase(TestDatabase db) throws Exception {
-        String name = "vmemperor_migration_" + Long.toHexString(System.nanoTime());
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        String url = db.jdbcUrl();
-        int slash = url.lastIndexOf('/');
-        int query = url.indexOf('?', slash);
-        return url.substring(0, slash + 1) + name + (query < 0 ? "" : url.substring(query));
     }
 }

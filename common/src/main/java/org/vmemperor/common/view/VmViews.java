@@ -167,6 +167,9 @@ public class VmViews {
 
     /** The list of the cache's version, built once per version by whichever request asks first. */
     private VmList current() {
+        // a kept list must not outlive the pool's reachability: while the pool is away reads answer 503, as the
+        // cache's own reads do
+        cache.requireReady();
         long version = cache.version();
         VmList known = current;
         if (known != null && known.version() == version) {

@@ -1,6 +1,7 @@
 package org.vmemperor.common.xenapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -59,6 +60,23 @@ class VmListViewTest {
         // the whole list after a partial one, and a partial one after it, from the same version
         assertThat(names(views.listJson(vm -> true))).containsExactly("alpha", "bravo", "charlie");
         assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-c")))).containsExactly("charlie");
+    }
+
+    @Test
+    void aKeptListIsNotServedWhileThePoolIsAway() throws Exception {
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false))));
+        cache.replaceAll(pool);
+        assertThat(names(views.listJson(vm -> true))).containsExactly("alpha");
+
+        cache.unavailable("the pool is restarting");
+        // PoolUnavailableException is the 503 with Retry-After of the API's error model
+        assertThatThrownBy(() -> views.listJson(vm -> true)).isInstanceOf(PoolUnavailableException.class)
+                .hasMessage("the pool is restarting");
+        assertThatThrownBy(() -> views.listGzip(vm -> true)).isInstanceOf(PoolUnavailableException.class);
+
+        cache.connected();
+        assertThat(names(views.listJson(vm -> true))).containsExactly("alpha");
     }
 
     private static List<String> names(byte[] json) throws Exception {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +26,7 @@ import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.testing.TestDatabase;
+import org.vmemperor.common.testing.TestSecurityConfig;
 import org.vmemperor.console.testing.ConsoleClient;
 import org.vmemperor.simulator.XapiSimulator;
 
@@ -75,7 +75,8 @@ class ConsoleReplicasIT {
         // both replicas and this test sign and verify with one key, as an installation's services do; the test
         // creates it in the key directory before either replica starts, so they do not race to create it
         env.put("VMEMPEROR_SECURITY_KEY_DIRECTORY", keys.toString());
-        String token = new TokenSigner(security(keys), new KeyMaterial(security(keys)), null)
+        SecurityConfig security = TestSecurityConfig.keysIn(keys);
+        String token = new TokenSigner(security, new KeyMaterial(security), null)
                 .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true), 0).token();
         int first = freePort();
         int second = freePort();
@@ -129,65 +130,5 @@ class ConsoleReplicasIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** The defaults of {@link SecurityConfig} with the test's key directory: what the replicas read. */
-    private static SecurityConfig security(Path keyDir) {
-        return new SecurityConfig() {
-            @Override
-            public String cookieName() {
-                return "vmemperor_session";
-            }
-
-            @Override
-            public boolean cookieSecure() {
-                return false;
-            }
-
-            @Override
-            public Duration tokenLifetime() {
-                return Duration.ofHours(12);
-            }
-
-            @Override
-            public String issuer() {
-                return "vmemperor";
-            }
-
-            @Override
-            public Optional<String> publicKeyLocation() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> privateKeyLocation() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> keyDirectory() {
-                return Optional.of(keyDir.toString());
-            }
-
-            @Override
-            public boolean devKeys() {
-                return false;
-            }
-
-            @Override
-            public int verifiedTokenCacheSize() {
-                return 10_000;
-            }
-
-            @Override
-            public Duration revocationCacheTtl() {
-                return Duration.ofSeconds(2);
-            }
-
-            @Override
-            public Duration clockSkew() {
-                return Duration.ofSeconds(30);
-            }
-        };
     }
 }

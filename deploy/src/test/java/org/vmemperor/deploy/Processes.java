@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.vmemperor.common.security.KeyMaterial;
@@ -27,6 +26,7 @@ import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.testing.TestDatabase;
+import org.vmemperor.common.testing.TestSecurityConfig;
 
 /**
  * Processes the end-to-end tests start as a user would: the simulator, the standalone, the split-suite script, single
@@ -100,67 +100,9 @@ final class Processes {
      * access-service signs the one /adminauth answers: every service given the public key accepts it.
      */
     static String adminToken(Path keys) {
-        SecurityConfig security = new SigningConfig(keys.resolve("private.pem"));
+        SecurityConfig security = TestSecurityConfig.signingWith(keys.resolve("private.pem"));
         return new TokenSigner(security, new KeyMaterial(security), null)
                 .sign(new UserPrincipal("users/xen:root", "root", "root", List.of(), true), 0).token();
-    }
-
-    /** SecurityConfig's defaults with the private key given: what access-service signs with. */
-    private record SigningConfig(Path privateKey) implements SecurityConfig {
-        @Override
-        public String cookieName() {
-            return "vmemperor_session";
-        }
-
-        @Override
-        public boolean cookieSecure() {
-            return false;
-        }
-
-        @Override
-        public Duration tokenLifetime() {
-            return Duration.ofHours(12);
-        }
-
-        @Override
-        public String issuer() {
-            return "vmemperor";
-        }
-
-        @Override
-        public Optional<String> publicKeyLocation() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> privateKeyLocation() {
-            return Optional.of(privateKey.toString());
-        }
-
-        @Override
-        public Optional<String> keyDirectory() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean devKeys() {
-            return false;
-        }
-
-        @Override
-        public Duration revocationCacheTtl() {
-            return Duration.ofSeconds(2);
-        }
-
-        @Override
-        public int verifiedTokenCacheSize() {
-            return 10_000;
-        }
-
-        @Override
-        public Duration clockSkew() {
-            return Duration.ofSeconds(30);
-        }
     }
 
     /** A fresh database of its own on the test PostgreSQL (TestDatabase's is shared by the tests of this JVM). */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,17 +152,7 @@ public class VmViews {
         if (count > 0 && count == shown.length) {
             return gzip ? list.allGzip() : list.all();
         }
-        byte[] array = EMPTY_ARRAY;
-        if (count > 0) {
-            array = new byte[size];
-            int at = 0;
-            for (int i = 0; i < shown.length; i++) {
-                if (shown[i]) {
-                    at = append(array, at, list.records()[i]);
-                }
-            }
-            array[at] = ']';
-        }
+        byte[] array = count == 0 ? EMPTY_ARRAY : join(list.records(), shown, size);
         return gzip ? Gzip.compress(array) : array;
     }
 
@@ -188,10 +179,19 @@ public class VmViews {
         return built;
     }
 
-    private static int append(byte[] array, int at, byte[] record) {
-        array[at] = (byte) (at == 0 ? '[' : ',');
-        System.arraycopy(record, 0, array, at + 1, record.length);
-        return at + 1 + record.length;
+    /** The shown records as a JSON array of {@code size} bytes (brackets and commas included); at least one shown. */
+    private static byte[] join(byte[][] records, boolean[] shown, int size) {
+        byte[] array = new byte[size];
+        int at = 0;
+        for (int i = 0; i < records.length; i++) {
+            if (shown[i]) {
+                array[at] = (byte) (at == 0 ? '[' : ',');
+                System.arraycopy(records[i], 0, array, at + 1, records[i].length);
+                at += 1 + records[i].length;
+            }
+        }
+        array[at] = ']';
+        return array;
     }
 
     /** The user VMs of one version of the cache in /vmlist's order, their records, and their whole array. */
@@ -225,16 +225,13 @@ public class VmViews {
         byte[] all() {
             byte[] array = all;
             if (array == null) {
+                boolean[] every = new boolean[records.length];
+                Arrays.fill(every, true);
                 int size = 1 + records.length;
                 for (byte[] record : records) {
                     size += record.length;
                 }
-                array = new byte[size];
-                int at = 0;
-                for (byte[] record : records) {
-                    at = append(array, at, record);
-                }
-                array[at] = ']';
+                array = join(records, every, size);
                 all = array;
             }
             return array;

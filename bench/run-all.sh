@@ -7,9 +7,11 @@
 #   - the cache's load of the pool vs Xen Orchestra's xen-api client holding the same pool from the same simulator
 #   - the service's RSS with 10,000 VMs (simulator in its own process), and with the simulator inside
 #   - time to /q/health/ready at 10,000 and at 3 VMs
+#   - a pool change (VM.set_name_label on the simulator) until visible on POST /vminfo and until pushed on each of
+#     1,000 open /vmlist sockets (bench/vmlist-push.py), vs the same with 1 socket and vs the pool's own event.from
 # Tools: wrk, nginx (Debian packages), node + npm (the xen-api client is installed under bench/target by npm ci).
 # Build first: ./mvnw -B package -DskipTests
-# Usage: bench/run-all.sh   (BENCH_PHASES="big loads small inproc" picks phases; BENCH_VMS=10000 BENCH_DURATION=10s BENCH_CONNECTIONS=64 override; BENCH_JAR=another
+# Usage: bench/run-all.sh   (BENCH_PHASES="big loads small inproc push" picks phases; BENCH_VMS=10000 BENCH_DURATION=10s BENCH_CONNECTIONS=64 override; BENCH_JAR=another
 # quarkus-run.jar measures another build, e.g. the one before a change, with the same script)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,12 @@ for tool in wrk nginx node npm curl python3; do command -v "$tool" >/dev/null ||
 # --- the run ----------------------------------------------------------------------------------------------------
 
 echo "bench: $VMS VMs, wrk -t2 -c$CONNS -d$DURATION; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+PHASES=" ${BENCH_PHASES:-big loads small inproc push} "
+COOKIE_JAR=$WORK/cookies
+phase() { [[ "$PHASES" == *" $1 "* ]]; }
+
+# the xen-api client and nginx serve the big phase only
+if phase big; then
 echo "installing Xen Orchestra's xen-api client (npm ci, once)"
 XO_DIR=$ROOT/bench/target/xo
 mkdir -p "$XO_DIR"
@@ -36,10 +44,7 @@ if ! cmp -s "$XO_DIR/package-lock.json" "$XO_DIR/node_modules/.installed-from" 2
     (cd "$XO_DIR" && npm ci --no-audit --no-fund --silent) && cp "$XO_DIR/package-lock.json" "$XO_DIR/node_modules/.installed-from"
 fi
 start_nginx
-
-PHASES=" ${BENCH_PHASES:-big loads small inproc} "
-COOKIE_JAR=$WORK/cookies
-phase() { [[ "$PHASES" == *" $1 "* ]]; }
+fi
 
 if phase big; then
 echo "== $VMS-VM pool, simulator in its own process"
@@ -132,6 +137,59 @@ result "standalone RSS, $VMS VMs, simulator inside" "$(rss_mb "$APP_PID") MiB" "
 stop "$APP_PID"
 fi
 
+if phase push; then
+# 1,000 VMs by default, not BENCH_VMS: each socket first receives one message per VM, so 1,000 sockets on 10,000 VMs
+# would move 10 million initial messages (about 10 GB) before the first change; a change rebuilds and pushes one VM's
+# record whatever the pool's size. BENCH_PUSH_VMS=10000 measures the bigger pool.
+PUSH_VMS=${BENCH_PUSH_VMS:-1000}
+PUSH_SOCKETS=${BENCH_PUSH_SOCKETS:-1000}
+PUSH_CHANGES=${BENCH_PUSH_CHANGES:-100}
+echo "== pool change -> POST /vminfo and /vmlist pushes: $PUSH_VMS VMs, $PUSH_SOCKETS sockets, $PUSH_CHANGES changes"
+start_simulator "$PUSH_VMS"
+start_standalone push "$SIM_URL"
+TOKEN=$(curl -fs -H 'Content-Type: application/json' \
+    -d "{\"username\":\"root\",\"password\":\"$PASSWORD\",\"token\":true}" "$APP/adminauth" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+push_run() {   # push_run SOCKETS NAME -> PUSH_LOAD (load averages before/after); the figures in $WORK/push-NAME.json
+    local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
+    python3 bench/vmlist-push.py 127.0.0.1 "${APP##*:}" "$TOKEN" "$SIM_URL" "$PASSWORD" "$1" "$PUSH_CHANGES" \
+        --json "$WORK/push-$2.json" | sed 's/^/    /' || PUSH_FAILED=1
+    PUSH_LOAD="load $before -> $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+push_figure() {   # push_figure NAME KEY -> "p50 .. p90 .. p99 .. max .. ms"
+    python3 -c 'import json,sys; p = json.load(open(sys.argv[1])).get(sys.argv[2])
+print("p50 {p50} p90 {p90} p99 {p99} max {max} ms".format(**p) if p else "none")' "$WORK/push-$1.json" "$2"
+}
+push_p99() { python3 -c 'import json,sys; print((json.load(open(sys.argv[1])).get(sys.argv[2]) or {}).get("p99", 0))' "$WORK/push-$1.json" "$2"; }
+push_missed() { python3 -c 'import json,sys; f = json.load(open(sys.argv[1])); print("missed {missed}, errors {errors}".format(missed=f["missed"], errors=f["errors"] or 0))' "$WORK/push-$1.json"; }
+PUSH_FAILED=""
+push_run 1 one
+ONE_LOAD=$PUSH_LOAD
+# BENCH_PUSH_JFR=1 records the many-socket run with JFR and prints the top frames of the cache's event thread (which
+# builds and hands out the pushes) and of the event loops (which write them)
+[ -z "${BENCH_PUSH_JFR:-}" ] || jcmd "$APP_PID" JFR.start name=push settings=profile filename="$WORK/push.jfr" >/dev/null
+push_run "$PUSH_SOCKETS" many
+if [ -n "${BENCH_PUSH_JFR:-}" ]; then
+    jcmd "$APP_PID" JFR.stop name=push >/dev/null
+    python3 bench/jfr-top.py "$WORK/push.jfr" xenapi-events --top "${TOP:-20}"
+    python3 bench/jfr-top.py "$WORK/push.jfr" vert.x-eventloop --top "${TOP:-20}"
+fi
+result "pool change -> pushed, $PUSH_SOCKETS /vmlist sockets" "$(push_figure many push); $(push_missed many); $PUSH_LOAD" \
+    "same, 1 socket" "$(push_figure one push); $(push_missed one); $ONE_LOAD" \
+    "$(ratio "$(push_p99 many push)" "$(push_p99 one push)")"
+result "  ... until the last of $PUSH_SOCKETS sockets has it" "$(push_figure many push_last_socket)" "" "" ""
+result "  ... from the pool's event.from answer (service's share)" "$(push_figure many push_after_pool_event)" \
+    "same, 1 socket" "$(push_figure one push_after_pool_event)" \
+    "$(ratio "$(push_p99 many push_after_pool_event)" "$(push_p99 one push_after_pool_event)")"
+result "pool change -> visible on POST /vminfo" "$(push_figure many vminfo) (with $PUSH_SOCKETS sockets)" \
+    "the pool's own event.from" "$(push_figure many pool_event)" \
+    "$(ratio "$(push_p99 many vminfo)" "$(push_p99 many pool_event)")"
+result "  ... client: kernel receive to read, $PUSH_SOCKETS sockets" "$(push_figure many client_read_delay)" "" "" ""
+stop "$APP_PID"
+stop "$SIM_PID"
+fi
+
 echo
 echo "figure | value | baseline | baseline value | ratio"
 cat "$RESULTS"
+[ -z "${PUSH_FAILED:-}" ] || { echo "push: missed pushes or errors, see above" >&2; exit 1; }

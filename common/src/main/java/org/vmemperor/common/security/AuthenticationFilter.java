@@ -48,7 +48,8 @@ public class AuthenticationFilter {
         if (method == null || type == null) {
             return NOTHING;
         }
-        Optional<String> raw = tokens.find(request.getHeaderString(HttpHeaders.AUTHORIZATION), request.getCookies());
+        Optional<String> raw = tokens.find(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                request.getHeaderString(HttpHeaders.COOKIE));
         // the contextual instance, not the proxy: the decision may be taken on a worker thread
         CurrentUser caller = ClientProxy.unwrap(currentUser);
         if (raw.isEmpty()) {

@@ -7,13 +7,20 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.vmemperor.common.error.ApiException;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Server-side end of sessions, in PostgreSQL so that every replica of every service sees it within seconds:
@@ -25,9 +32,12 @@ import org.vmemperor.common.error.ApiException;
  * removes a user from a group or deletes a group, since the token's group claims would otherwise keep the group's
  * rights until it expires.</li>
  * </ul>
- * Both are answered by one query per token; a "still valid" answer is cached for
- * {@link SecurityConfig#revocationCacheTtl()} only, a "revoked" answer is final and cached until the token would have
- * expired. Code outside this package asks {@link TokenVerifier#isStillValid(VerifiedToken)}.
+ * Both are answered by one query per token; a "still valid" answer is trusted for
+ * {@link SecurityConfig#revocationCacheTtl()} from the moment its query started, a "revoked" answer is final and cached
+ * until the token would have expired. A token used in the last quarter of its answer's TTL is asked again in the
+ * background (a worker thread), so that a token in steady use always has a fresh answer: its requests neither wait for
+ * PostgreSQL nor leave the event loop every TTL, and the bound on how long a revocation goes unseen stays the TTL.
+ * Code outside this package asks {@link TokenVerifier#isStillValid(VerifiedToken)}.
  */
 @ApplicationScoped
 public class RevocationList {
@@ -40,12 +50,24 @@ public class RevocationList {
 
     private final DataSource dataSource;
     private final long ttlNanos;
+    private final long refreshAfterNanos;
+    private final LongSupplier nanoClock;
     private final Map<String, Checked> validSince = new ConcurrentHashMap<>();
     private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
+    /** Token ids whose background query is under way (one at a time per token). */
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
+    @Inject
     public RevocationList(DataSource dataSource, SecurityConfig config) {
+        this(dataSource, config, System::nanoTime);
+    }
+
+    /** With the clock of the TTL given (tests move it instead of waiting). */
+    RevocationList(DataSource dataSource, SecurityConfig config, LongSupplier nanoClock) {
         this.dataSource = dataSource;
+        this.nanoClock = nanoClock;
         this.ttlNanos = config.revocationCacheTtl().toNanos();
+        this.refreshAfterNanos = ttlNanos - ttlNanos / 4;
     }
 
     /**
@@ -53,15 +75,61 @@ public class RevocationList {
      * other replica). 503 when the session store is unreachable (fail closed).
      */
     boolean isRevoked(VerifiedToken token) {
+        Boolean known = knownAnswer(token);
+        return known != null ? known : ask(token);
+    }
+
+    /**
+     * What {@link #isRevoked} would answer without asking PostgreSQL: {@code TRUE} when the token id is known revoked,
+     * {@code FALSE} when it was found valid within the TTL, {@code null} when PostgreSQL must be asked. Lets a caller
+     * on an event-loop thread stay there unless a query is due. A {@code FALSE} in the last quarter of the TTL starts
+     * the next query in the background.
+     */
+    Boolean knownAnswer(VerifiedToken token) {
         String tokenId = token.tokenId();
         if (revoked.containsKey(tokenId)) {
-            return true;
+            return Boolean.TRUE;
         }
-        long now = System.nanoTime();
         Checked checked = validSince.get(tokenId);
-        if (checked != null && now - checked.atNanos() < ttlNanos) {
-            return false;
+        if (checked == null) {
+            return null;
         }
+        long age = nanoClock.getAsLong() - checked.atNanos();
+        if (age >= ttlNanos) {
+            return null;
+        }
+        if (age >= refreshAfterNanos) {
+            refreshInBackground(token);
+        }
+        return Boolean.FALSE;
+    }
+
+    private void refreshInBackground(VerifiedToken token) {
+        String tokenId = token.tokenId();
+        if (!refreshing.add(tokenId)) {
+            return;
+        }
+        try {
+            // Quarkus' worker pool, looked up when needed (Quarkus installs it at start)
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    ask(token);
+                } catch (ApiException e) {
+                    // the answer then expires and the next request asks (and fails closed) itself
+                    Log.debugf("Background revocation check failed: %s", e.getMessage());
+                } finally {
+                    refreshing.remove(tokenId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.remove(tokenId);
+        }
+    }
+
+    /** Asks PostgreSQL and remembers the answer; a valid answer counts from before the query. */
+    private boolean ask(VerifiedToken token) {
+        String tokenId = token.tokenId();
+        long now = nanoClock.getAsLong();
         if (lookUp(token)) {
             evictIfFull(revoked);
             revoked.put(tokenId, token.expiresAt());
@@ -71,19 +139,6 @@ public class RevocationList {
         evictIfFull(validSince);
         validSince.put(tokenId, new Checked(token.principal().id(), now));
         return false;
-    }
-
-    /**
-     * What {@link #isRevoked} would answer without asking PostgreSQL: {@code TRUE} when the token id is known revoked,
-     * {@code FALSE} when it was found valid within the TTL, {@code null} when PostgreSQL must be asked. Lets a caller
-     * on an event-loop thread stay there unless a query is due.
-     */
-    Boolean knownAnswer(String tokenId) {
-        if (revoked.containsKey(tokenId)) {
-            return Boolean.TRUE;
-        }
-        Checked checked = validSince.get(tokenId);
-        return checked != null && System.nanoTime() - checked.atNanos() < ttlNanos ? Boolean.FALSE : null;
     }
 
     /**

@@ -20,7 +20,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * sessions were ended: deleted, or removed from a group; {@link #isStillValid(VerifiedToken)} for connections that
  * outlive their request). The result of the first
  * four is remembered per token string until the token's {@code exp} ({@link VerifiedTokenCache}); revocation is asked
- * on every use.
+ * on every use ({@link RevocationList} answers from its own cache for up to {@link SecurityConfig#revocationCacheTtl()}).
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -75,7 +75,7 @@ public class TokenVerifier {
         if (signed == null) {
             return Optional.of(Optional.empty());
         }
-        Boolean revoked = revocations.knownAnswer(signed.tokenId());
+        Boolean revoked = revocations.knownAnswer(signed);
         if (revoked == null) {
             return Optional.empty();
         }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Profiles GET /userinfo and POST /vminfo under wrk load with JFR (jcmd JFR.start on the packaged standalone, an
-# external simulator) and prints the top frames of the request threads (bench/jfr-top.py).
+# Profiles routes under wrk load with JFR (jcmd JFR.start on the packaged standalone, an external simulator) and
+# prints the top frames of the request threads (bench/jfr-top.py).
 # Build first: ./mvnw -B package -DskipTests
-# Usage: bench/profile.sh [VMS]     (default 3; BENCH_DURATION=20s, BENCH_CONNECTIONS=64)
+# Usage: bench/profile.sh [VMS]     (default 3; BENCH_DURATION=20s, BENCH_CONNECTIONS=64; BENCH_PROFILES picks from
+#   userinfo (GET /userinfo, admin cookie), vminfo (POST /vminfo, admin cookie), live (GET /q/health/live),
+#   constant / constant-auth (POST /_bench/constant of /userinfo's size, without / with the admin cookie: the same
+#   route, so their difference is what authenticating a request costs); default "userinfo vminfo")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,5 +34,14 @@ profile() {
     python3 bench/jfr-top.py "$WORK/$name.jfr" executor-thread vert.x-eventloop --top "${TOP:-20}"
     [ -z "${KEEP_WORK:-}" ] || echo "recording: $WORK/$name.jfr"
 }
-profile userinfo "$APP/userinfo" "$CONNS" GET "" "$COOKIE"
-profile vminfo "$APP/vminfo" "$CONNS" POST "{\"uuid\":\"$UUID\"}" "$COOKIE"
+BYTES=$(curl -fs -H "$COOKIE" "$APP/userinfo" | wc -c)
+for name in ${BENCH_PROFILES:-userinfo vminfo}; do
+    case $name in
+    userinfo) profile userinfo "$APP/userinfo" "$CONNS" GET "" "$COOKIE" ;;
+    vminfo) profile vminfo "$APP/vminfo" "$CONNS" POST "{\"uuid\":\"$UUID\"}" "$COOKIE" ;;
+    live) profile live "$APP/q/health/live" "$CONNS" ;;
+    constant) profile constant "$APP/_bench/constant?bytes=$BYTES" "$CONNS" POST "" ;;
+    constant-auth) profile constant-auth "$APP/_bench/constant?bytes=$BYTES" "$CONNS" POST "" "$COOKIE" ;;
+    *) echo "unknown profile $name" >&2; exit 1 ;;
+    esac
+done

@@ -2,7 +2,8 @@
 # Every figure of issue 16 in one run, each printed beside its baseline measured in the same run:
 #   - POST /vminfo (admin cookie) vs the framework's ceiling (a constant JSON route of the same size in the same
 #     process, /_bench/constant, on with vmemperor.bench.constant-route=true) vs nginx serving the same body
-#   - /userinfo vs /q/health/live on a 3-VM pool (what authenticating a request costs)
+#   - /userinfo vs /q/health/live on a 3-VM pool, and the constant route with vs without the cookie (what
+#     authenticating a request costs)
 #   - GET /vmlist of the 10,000-VM pool, plain and gzip, vs nginx serving the same body
 #   - the cache's load of the pool vs Xen Orchestra's xen-api client holding the same pool from the same simulator
 #   - the service's RSS with 10,000 VMs (simulator in its own process), and with the simulator inside
@@ -110,7 +111,7 @@ stop "$SIM_PID"
 fi
 
 if phase small; then
-echo "== 3-VM pool, simulator in its own process"
+echo "== 3-VM pool, simulator in its own process (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 start_simulator 3
 start_standalone warmup "$SIM_URL"
 stop "$APP_PID"
@@ -119,11 +120,26 @@ result "ready at 3 VMs (database initialised)" "${READY_MS} ms" "" "" ""
 curl -fs -c "$COOKIE_JAR" -H 'Content-Type: application/json' -d "{\"username\":\"root\",\"password\":\"$PASSWORD\"}" \
     "$APP/adminauth" >/dev/null
 COOKIE="Cookie: vmemperor_session=$(awk '$6 == "vmemperor_session" {print $7}' "$COOKIE_JAR")"
-wrk_run "$APP/q/health/live" "$CONNS"
-H_RPS=$RPS H_P50=$P50 H_P99=$P99
-wrk_run "$APP/userinfo" "$CONNS" GET "" "$COOKIE"
-result "GET /userinfo (admin cookie)" "$RPS req/s p50 $P50 p99 $P99 ms" "/q/health/live" \
-    "$H_RPS req/s p50 $H_P50 p99 $H_P99 ms" "$(ratio "$RPS" "$H_RPS")"
+# the constant route of /userinfo's size with and without the cookie: the same route, so the difference is the
+# authentication alone (/userinfo vs /q/health/live also differs by the REST layer and the JSON writing)
+BYTES=$(curl -fs -H "$COOKIE" "$APP/userinfo" | wc -c)
+small_runs() {
+    wrk_run "$APP/q/health/live" "$CONNS"
+    H_RPS=$RPS H_P50=$P50 H_P99=$P99
+    wrk_run "$APP/userinfo" "$CONNS" GET "" "$COOKIE"
+    U_RPS=$RPS U_P50=$P50 U_P99=$P99
+    wrk_run "$APP/_bench/constant?bytes=$BYTES" "$CONNS" POST ""
+    C_RPS=$RPS C_P50=$P50 C_P99=$P99
+    wrk_run "$APP/_bench/constant?bytes=$BYTES" "$CONNS" POST "" "$COOKIE"
+}
+small_runs >/dev/null   # warm-up: the JIT, in the same order
+small_runs
+echo "   (load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg))"
+result "GET /userinfo (admin cookie)" "$U_RPS req/s p50 $U_P50 p99 $U_P99 ms" "/q/health/live" \
+    "$H_RPS req/s p50 $H_P50 p99 $H_P99 ms" "$(ratio "$U_RPS" "$H_RPS")"
+result "POST /_bench/constant ($BYTES B), admin cookie" "$RPS req/s p50 $P50 p99 $P99 ms" "same, no cookie" \
+    "$C_RPS req/s p50 $C_P50 p99 $C_P99 ms" "$(ratio "$RPS" "$C_RPS") (authentication $(python3 -c \
+    "import sys; print(f'{100 * (1 - float(sys.argv[1]) / float(sys.argv[2])):.0f}%')" "$RPS" "$C_RPS") of a request)"
 stop "$APP_PID"
 stop "$SIM_PID"
 fi

@@ -192,7 +192,7 @@ public class EventFeed {
         if (type == null) {
             return null;
         }
-        return new XenObject(type, event.ref, RecordConverter.fields(event.snapshot));
+        return new XenObject(type, event.ref, RecordSchema.of(type).typedFields(RecordConverter.fields(event.snapshot)));
     }
 
     private long pause(long millis) {

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -113,15 +114,15 @@ final class JsonRpcLoader {
             expect(parser, JsonToken.START_OBJECT);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String ref = strings.share(parser.currentName());
-                parser.nextToken();
-                records.put(ref, new XenObject(type, ref, schema.fields(asMap(readValue(parser, strings)))));
+                expect(parser.nextToken(), JsonToken.START_OBJECT);
+                records.put(ref, new XenObject(type, ref, readRecord(parser, schema, strings)));
             }
             return records;
         });
     }
 
     /** Reads {@code {"events": [...], "token": ..., ...}}, adding each snapshot to {@code objects}; the token. */
-    private static String readEventBatch(JsonParser parser, Strings strings, Map<XenClass, Map<String, XenObject>> objects)
+    static String readEventBatch(JsonParser parser, Strings strings, Map<XenClass, Map<String, XenObject>> objects)
             throws IOException {
         expect(parser, JsonToken.START_OBJECT);
         String token = null;
@@ -130,7 +131,7 @@ final class JsonRpcLoader {
             JsonToken value = parser.nextToken();
             if ("events".equals(name) && value == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    addEvent(asMap(readValue(parser, strings)), objects);
+                    readEvent(parser, strings, objects);
                 }
             } else if ("token".equals(name)) {
                 token = parser.getValueAsString();
@@ -144,15 +145,121 @@ final class JsonRpcLoader {
         return token;
     }
 
-    private static void addEvent(Map<String, Object> event, Map<XenClass, Map<String, XenObject>> objects) {
-        XenClass type = XenClass.fromEventName(String.valueOf(event.get("class"))).orElse(null);
-        Object snapshot = event.get("snapshot");
-        if (type == null || "del".equals(event.get("operation")) || !(snapshot instanceof Map<?, ?>)) {
+    /**
+     * One event. xapi writes {@code class} before {@code snapshot}, so the snapshot is read straight into its class's
+     * value array; a snapshot that comes first is read as a map and converted once its class is known.
+     */
+    private static void readEvent(JsonParser parser, Strings strings, Map<XenClass, Map<String, XenObject>> objects)
+            throws IOException {
+        expect(parser, JsonToken.START_OBJECT);
+        boolean classSeen = false;
+        XenClass type = null;
+        String ref = null;
+        String operation = null;
+        Map<String, Object> fields = null;
+        Map<String, Object> unconverted = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "class" -> {
+                    classSeen = true;
+                    type = XenClass.fromEventName(parser.getValueAsString("")).orElse(null);
+                }
+                case "operation" -> operation = parser.getValueAsString();
+                case "ref" -> ref = strings.share(parser.getValueAsString(""));
+                case "snapshot" -> {
+                    if (value != JsonToken.START_OBJECT || (classSeen && type == null)) {
+                        parser.skipChildren();
+                    } else if (type != null) {
+                        fields = readRecord(parser, RecordSchema.of(type), strings);
+                    } else {
+                        unconverted = asMap(readValue(parser, strings));
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (type == null || ref == null || "del".equals(operation)) {
             return;
         }
-        String ref = String.valueOf(event.get("ref"));
-        objects.computeIfAbsent(type, key -> new HashMap<>()).put(ref,
-                new XenObject(type, ref, RecordSchema.of(type).fields(asMap(snapshot))));
+        if (fields == null && unconverted != null) {
+            fields = RecordSchema.of(type).fields(unconverted);
+        }
+        if (fields != null) {
+            objects.computeIfAbsent(type, key -> new HashMap<>()).put(ref, new XenObject(type, ref, fields));
+        }
+    }
+
+    /**
+     * A record (the parser on its START_OBJECT) read field by field into its class's value array, each value converted
+     * as it is read; fields the SDK does not know are skipped, missing ones keep the SDK's default.
+     */
+    private static Map<String, Object> readRecord(JsonParser parser, RecordSchema schema, Strings strings)
+            throws IOException {
+        Object[] values = schema.defaultValues();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            int position = schema.position(parser.currentName());
+            JsonToken token = parser.nextToken();
+            if (position < 0 || token == JsonToken.VALUE_NULL) {
+                parser.skipChildren();
+            } else {
+                values[position] = readField(parser, token, schema, position, strings);
+            }
+        }
+        return schema.fields(values);
+    }
+
+    /** The usual wire form of each kind read directly; anything else through {@link RecordSchema#convert}. */
+    private static Object readField(JsonParser parser, JsonToken token, RecordSchema schema, int position,
+            Strings strings) throws IOException {
+        switch (schema.kind(position)) {
+            case STRING:
+                if (token == JsonToken.VALUE_STRING) {
+                    return strings.share(parser.getText());
+                }
+                break;
+            case LONG:
+                if (token == JsonToken.VALUE_NUMBER_INT) {
+                    return parser.getLongValue();
+                }
+                break;
+            case BOOLEAN:
+                if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                    return token == JsonToken.VALUE_TRUE;
+                }
+                break;
+            case DATE:
+                if (token == JsonToken.VALUE_STRING) {
+                    return RecordSchema.parseDate(parser.getText());
+                }
+                break;
+            case LIST:
+                if (token == JsonToken.START_ARRAY) {
+                    List<Object> items = new ArrayList<>();
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        Object item = readValue(parser, strings);
+                        items.add(item == null ? "" : item);
+                    }
+                    return List.copyOf(items);
+                }
+                break;
+            case MAP:
+                if (token == JsonToken.START_OBJECT) {
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = strings.share(parser.currentName());
+                        parser.nextToken();
+                        Object item = readValue(parser, strings);
+                        map.put(key, item == null ? "" : item);
+                    }
+                    return Collections.unmodifiableMap(map);
+                }
+                break;
+            default:
+                break;
+        }
+        return schema.convert(position, readValue(parser, strings));
     }
 
     /** One call with the shared session (logged in again once if the pool forgot it). */
@@ -299,7 +406,7 @@ final class JsonRpcLoader {
      * One copy of each short string of a load: refs appear in many records (a VM's ref in its VBDs, VIFs, metrics),
      * and enum values and "" in nearly all of them.
      */
-    private static final class Strings {
+    static final class Strings {
         private final Map<String, String> seen = new HashMap<>();
 
         String share(String value) {

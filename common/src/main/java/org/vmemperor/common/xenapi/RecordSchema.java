@@ -6,14 +6,22 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 import com.xensource.xenapi.Console;
 import com.xensource.xenapi.Host;
@@ -71,12 +79,20 @@ final class RecordSchema {
         SCHEMAS.put(XenClass.TASK, of(new Task.Record()));
     }
 
-    private final Map<String, Kind> kinds;
-    private final Map<String, Object> defaults;
+    /** Field names in a fixed order: every record of the class keeps its values in an array in this order. */
+    private final String[] names;
+    private final Map<String, Integer> positions;
+    private final Kind[] kinds;
+    private final Object[] defaults;
 
-    private RecordSchema(Map<String, Kind> kinds, Map<String, Object> defaults) {
+    private RecordSchema(String[] names, Kind[] kinds, Object[] defaults) {
+        this.names = names;
         this.kinds = kinds;
         this.defaults = defaults;
+        this.positions = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            positions.put(names[i], i);
+        }
     }
 
     static RecordSchema of(XenClass type) {
@@ -84,13 +100,16 @@ final class RecordSchema {
     }
 
     private static RecordSchema of(Types.Record empty) {
-        Map<String, Kind> kinds = new HashMap<>();
-        Map<String, Object> defaults = new HashMap<>();
-        empty.toMap().forEach((field, value) -> {
-            kinds.put(field, kindOf(value));
-            defaults.put(field, RecordConverter.plain(value));
-        });
-        return new RecordSchema(kinds, defaults);
+        Map<String, Object> sdkDefaults = new TreeMap<>(empty.toMap());
+        String[] names = sdkDefaults.keySet().toArray(String[]::new);
+        Kind[] kinds = new Kind[names.length];
+        Object[] defaults = new Object[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Object value = sdkDefaults.get(names[i]);
+            kinds[i] = kindOf(value);
+            defaults[i] = Objects.requireNonNull(RecordConverter.plain(value), names[i]);
+        }
+        return new RecordSchema(names, kinds, defaults);
     }
 
     private static Kind kindOf(Object sdkDefault) {
@@ -115,22 +134,59 @@ final class RecordSchema {
         return Kind.STRING;
     }
 
+    /** The position of a field in this class's value arrays; -1 for a field the SDK does not know. */
+    int position(String field) {
+        Integer position = positions.get(field);
+        return position == null ? -1 : position;
+    }
+
+    Kind kind(int position) {
+        return kinds[position];
+    }
+
+    /** A new value array holding the SDK's default of every field, for a reader to fill. */
+    Object[] defaultValues() {
+        return defaults.clone();
+    }
+
+    /** The field map over a filled value array (which the caller must no longer change). */
+    Map<String, Object> fields(Object[] values) {
+        return new Fields(this, values);
+    }
+
     /**
      * The cache's field map of a record read from JSON ({@code json}: String, Long, Double, Boolean, List and Map values
      * as a JSON parser gives them).
      */
     Map<String, Object> fields(Map<String, Object> json) {
-        Map<String, Object> fields = new HashMap<>(defaults);
+        Object[] values = defaultValues();
         json.forEach((field, value) -> {
-            Kind kind = kinds.get(field);
-            if (kind != null && value != null) {
-                fields.put(field, convert(kind, value, defaults.get(field)));
+            int position = position(field);
+            if (position >= 0 && value != null) {
+                values[position] = convert(position, value);
             }
         });
-        return fields;
+        return fields(values);
     }
 
-    private static Object convert(Kind kind, Object value, Object fallback) {
+    /** The cache's field map of a record the SDK read ({@link RecordConverter#fields}: values already converted). */
+    Map<String, Object> typedFields(Map<String, Object> converted) {
+        Object[] values = defaultValues();
+        converted.forEach((field, value) -> {
+            int position = position(field);
+            if (position >= 0 && value != null) {
+                values[position] = value;
+            }
+        });
+        return fields(values);
+    }
+
+    /** A JSON value of the field at {@code position} in the cache's type; the field's default when it cannot be. */
+    Object convert(int position, Object value) {
+        return convert(kinds[position], value, defaults[position]);
+    }
+
+    static Object convert(Kind kind, Object value, Object fallback) {
         switch (kind) {
             case LONG:
                 return value instanceof Number n ? (Object) n.longValue() : parseLong(value.toString(), fallback);
@@ -172,6 +228,76 @@ final class RecordSchema {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
             return fallback;
+        }
+    }
+
+    /**
+     * A record's fields as one value array over its class's shared names and positions: the 80,000 objects of a
+     * 10,000-VM pool share 15 key tables instead of each holding its own hash table (a quarter of the space), and a
+     * loader fills the array without building a map first.
+     */
+    static final class Fields extends AbstractMap<String, Object> {
+        private final RecordSchema schema;
+        private final Object[] values;
+
+        private Fields(RecordSchema schema, Object[] values) {
+            this.schema = schema;
+            this.values = values;
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String field && schema.positions.containsKey(field);
+        }
+
+        @Override
+        public Object get(Object key) {
+            Integer position = key instanceof String field ? schema.positions.get(field) : null;
+            return position == null ? null : values[position];
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super Object> action) {
+            for (int i = 0; i < values.length; i++) {
+                action.accept(schema.names[i], values[i]);
+            }
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return values.length;
+                }
+
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < values.length;
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (next >= values.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, Object> entry = new SimpleImmutableEntry<>(schema.names[next], values[next]);
+                            next++;
+                            return entry;
+                        }
+                    };
+                }
+            };
         }
     }
 

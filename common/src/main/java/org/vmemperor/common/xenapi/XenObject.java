@@ -30,7 +30,8 @@ public final class XenObject {
     public XenObject(XenClass type, String ref, Map<String, Object> fields) {
         this.type = type;
         this.ref = ref;
-        this.fields = Map.copyOf(fields);
+        // a schema's field map is immutable already and far smaller than a copy
+        this.fields = fields instanceof RecordSchema.Fields ? fields : Map.copyOf(fields);
     }
 
     public XenClass type() {

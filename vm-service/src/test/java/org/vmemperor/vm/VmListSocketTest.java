@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.xenapi.XenObjectCache;
 import org.vmemperor.simulator.XapiSimulator;
 import org.vmemperor.vm.testing.TestPool;
 import org.vmemperor.vm.testing.Users;
@@ -55,6 +57,8 @@ class VmListSocketTest {
     AccessRightsWriter rights;
     @InjectSimulator
     XapiSimulator simulator;
+    @Inject
+    XenObjectCache cache;
     @TestHTTPResource("/vmlist")
     URI httpUri;
 
@@ -178,6 +182,47 @@ class VmListSocketTest {
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
+    }
+
+    @Test
+    void streamsOpenDuringAReloadOfThePoolAndOpenedAfterOneMissNothing() throws Exception {
+        String first = ownedVm("una");
+        Client during = new Client();
+        WebSocket socket = connect(during, "Authorization", "Bearer " + users.token("una"));
+        try {
+            await().atMost(WAIT).until(() -> during.ofType("initial").size() == 1);
+            reloadThePool();
+            String second = ownedVm("una");
+            await().atMost(WAIT).until(() -> during.ofType("add").stream()
+                    .anyMatch(m -> second.equals(m.path("uuid").asText())));
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        // with no stream open, a reload leaves the records to the next stream to build
+        await().atMost(WAIT).until(() -> Metrics.sum("vmemperor_vmlist_sockets") == 0);
+        reloadThePool();
+
+        Client after = new Client();
+        socket = connect(after, "Authorization", "Bearer " + users.token("una"));
+        try {
+            await().atMost(WAIT).until(() -> after.ofType("initial").size() == 2);
+            assertThat(after.ofType("initial")).extracting(m -> m.path("uuid").asText()).contains(first);
+            as(users.token("una")).body(Map.of("uuid", first, "enable", true)).post("/startstopvm").then()
+                    .statusCode(200);
+            await().atMost(WAIT).until(() -> after.ofType("change").stream()
+                    .anyMatch(m -> "Running".equals(m.path("new_val").path("power_state").asText())));
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
+    /** Makes the event feed load every object again, as after EVENTS_LOST from a real pool. */
+    private void reloadThePool() {
+        Instant loaded = cache.lastLoad().orElseThrow();
+        simulator.faults().failNext("event.from", "EVENTS_LOST");
+        // a change ends the feed's current long poll, so that its next event.from is the one that fails
+        pool.newHaltedVm("nudge");
+        await().atMost(WAIT).until(() -> cache.lastLoad().orElseThrow().isAfter(loaded));
     }
 
     @Test

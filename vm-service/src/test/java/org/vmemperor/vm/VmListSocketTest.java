@@ -184,6 +184,76 @@ class VmListSocketTest {
         }
     }
 
+    /**
+     * One diff reaches each socket as the message its user's rights call for, and sockets that get the same kind get
+     * the same message: each kind of message is written once per diff and handed to every socket that needs it.
+     */
+    @Test
+    void oneDiffIsAChangeToOneSocketAnAddToAnotherAndTheSameChangeToAll() throws Exception {
+        String uuid = ownedVm("paula");
+        Client owner = new Client();
+        Client admin = new Client();
+        Client newcomer = new Client();
+        WebSocket ownerSocket = connect(owner, "Authorization", "Bearer " + users.token("paula"));
+        WebSocket adminSocket = connect(admin, "Authorization", "Bearer " + users.adminToken());
+        WebSocket newcomerSocket = connect(newcomer, "Authorization", "Bearer " + users.token("quentin"));
+        try {
+            await().atMost(WAIT).until(() -> owner.ofType("initial").size() == 1
+                    && admin.ofType("initial").stream().anyMatch(m -> uuid.equals(m.path("uuid").asText())));
+
+            // the grant: an add to quentin, a change (the access list) to the administrator, who sees every VM. (The
+            // owner may see a remove and an add: a grant is two calls on the pool, remove_from_other_config and
+            // add_to_other_config, which may come as two events.)
+            users.grant(ObjectType.VM, uuid, "quentin", Action.LAUNCH);
+            await().atMost(WAIT).until(() -> newcomer.ofType("add").stream()
+                    .anyMatch(m -> uuid.equals(m.path("uuid").asText())));
+            JsonNode added = newcomer.ofType("add").get(0);
+            assertThat(added.has("old_val")).isFalse();
+            assertThat(added.path("access").toString()).contains("users/quentin");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(admin.about(uuid)).anyMatch(m -> grantSeen(m, uuid)));
+
+            // a change on the pool itself: the same message on every socket
+            simulator.pool().set("VM", uuid, "name_label", "paula-renamed");
+            await().atMost(WAIT).until(() -> renamed(owner, uuid) != null && renamed(admin, uuid) != null
+                    && renamed(newcomer, uuid) != null);
+            JsonNode change = renamed(owner, uuid);
+            assertThat(change.path("old_val").path("name_label").asText()).isEqualTo("paula-vm");
+            assertThat(renamed(admin, uuid)).isEqualTo(change);
+            assertThat(renamed(newcomer, uuid)).isEqualTo(change);
+
+            // the revoke: a remove to quentin, a change to the administrator
+            users.revokeAll(ObjectType.VM, uuid, "quentin");
+            await().atMost(WAIT).until(() -> newcomer.ofType("remove").stream()
+                    .anyMatch(m -> uuid.equals(m.path("old_val").path("uuid").asText())));
+            assertThat(newcomer.ofType("remove").get(0).path("old_val").path("name_label").asText())
+                    .isEqualTo("paula-renamed");
+            await().atMost(WAIT).until(() -> admin.ofType("change").stream().anyMatch(m -> revokeOf(m, uuid)));
+            assertThat(admin.ofType("remove")).isEmpty();
+            assertThat(admin.ofType("add")).noneMatch(m -> uuid.equals(m.path("uuid").asText()));
+        } finally {
+            ownerSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            adminSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            newcomerSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
+    private static boolean grantSeen(JsonNode change, String uuid) {
+        return "change".equals(change.path("type").asText()) && uuid.equals(change.path("new_val").path("uuid").asText())
+                && !change.path("old_val").path("access").toString().contains("users/quentin")
+                && change.path("new_val").path("access").toString().contains("users/quentin");
+    }
+
+    private static JsonNode renamed(Client client, String uuid) {
+        return client.ofType("change").stream().filter(m -> uuid.equals(m.path("new_val").path("uuid").asText())
+                && "paula-renamed".equals(m.path("new_val").path("name_label").asText())).findFirst().orElse(null);
+    }
+
+    private static boolean revokeOf(JsonNode change, String uuid) {
+        return uuid.equals(change.path("new_val").path("uuid").asText())
+                && change.path("old_val").path("access").toString().contains("users/quentin")
+                && !change.path("new_val").path("access").toString().contains("users/quentin");
+    }
+
     @Test
     void streamsOpenDuringAReloadOfThePoolAndOpenedAfterOneMissNothing() throws Exception {
         String first = ownedVm("una");

@@ -66,6 +66,8 @@ public class VmListSocket {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Expiry closes, one timer per socket (the periodic revocation check is quarkus-scheduler's). */
     private final ScheduledExecutorService watch;
+    /** The messages of the last diff the feed handed out (see {@link #messages}). */
+    private volatile DiffMessages lastDiff;
 
     /**
      * {@code config} is not read here: it is injected so that Quarkus registers the mapping, whose documented default
@@ -198,18 +200,65 @@ public class VmListSocket {
         boolean before = diff.before() != null && visible(user, diff.before());
         boolean after = diff.after() != null && visible(user, diff.after());
         if (before && after) {
-            ObjectNode message = json.createObjectNode();
-            message.put("type", "change");
-            message.set("old_val", json.valueToTree(diff.before().record()));
-            message.set("new_val", json.valueToTree(diff.after().record()));
-            send(connection, message);
+            send(connection, messages(diff).change());
         } else if (after) {
-            send(connection, flat("add", diff.after().record()));
+            send(connection, messages(diff).add());
         } else if (before) {
-            ObjectNode message = json.createObjectNode();
-            message.put("type", "remove");
-            message.set("old_val", json.valueToTree(diff.before().record()));
-            send(connection, message);
+            send(connection, messages(diff).remove());
+        }
+    }
+
+    /**
+     * The messages of the diff being handed out: the feed gives one diff to every open socket in turn, on one thread,
+     * so each message is written once per diff rather than once per socket (1,000 sockets made 1,000 copies of the
+     * same JSON on the cache's event thread before the last socket got its push).
+     */
+    private DiffMessages messages(VmRecordFeed.Diff diff) {
+        DiffMessages messages = lastDiff;
+        if (messages == null || messages.diff != diff) {
+            messages = new DiffMessages(diff);
+            lastDiff = messages;
+        }
+        return messages;
+    }
+
+    /** One diff's change, add and remove messages, each written when a socket first needs it. */
+    private final class DiffMessages {
+        private final VmRecordFeed.Diff diff;
+        private String change;
+        private String add;
+        private String remove;
+
+        DiffMessages(VmRecordFeed.Diff diff) {
+            this.diff = diff;
+        }
+
+        String change() {
+            if (change == null) {
+                ObjectNode message = json.createObjectNode();
+                message.put("type", "change");
+                message.set("old_val", json.valueToTree(diff.before().record()));
+                message.set("new_val", json.valueToTree(diff.after().record()));
+                change = message.toString();
+            }
+            return change;
+        }
+
+        String add() {
+            if (add == null) {
+                add = flat("add", diff.after().record()).toString();
+            }
+            return add;
+        }
+
+        String remove() {
+            if (remove == null) {
+                ObjectNode message = json.createObjectNode();
+                message.put("type", "remove");
+                message.set("old_val", json.valueToTree(diff.before().record()));
+                remove = message.toString();
+            }
+            return remove;
         }
     }
 
@@ -225,7 +274,11 @@ public class VmListSocket {
     }
 
     private void send(WebSocketConnection connection, ObjectNode message) {
-        connection.sendText(message.toString()).subscribe().with(ok -> {
+        send(connection, message.toString());
+    }
+
+    private void send(WebSocketConnection connection, String message) {
+        connection.sendText(message).subscribe().with(ok -> {
         }, failure -> LOG.debugf("a /vmlist message was not delivered: %s", failure.getMessage()));
     }
 

@@ -50,35 +50,55 @@ public class SessionTokens {
     /**
      * The value of the first cookie called {@code name} in a {@code Cookie} header value ({@code a=1; b=2}; a comma
      * separates too, as between joined headers), trimmed and unquoted; null when absent or empty. Reads only that
-     * cookie: the JAX-RS map of every cookie (regex split, one object per cookie) was a measurable part of an
-     * authenticated request.
+     * cookie, with {@link String#indexOf} (vectorised) rather than char by char: the JAX-RS map of every cookie (regex
+     * split, one object per cookie) and then a char-by-char scan of the ~700-character token were each ~4-7% of an
+     * authenticated request's event-loop time in a JFR profile.
      */
     static String cookieValue(String header, String name) {
-        if (header == null) {
+        if (header == null || name.isEmpty()) {
             return null;
         }
         int length = header.length();
-        int start = 0;
-        while (start < length) {
-            int end = start;
-            while (end < length && header.charAt(end) != ';' && header.charAt(end) != ',') {
-                end++;
+        for (int at = header.indexOf(name); at >= 0; at = header.indexOf(name, at + 1)) {
+            if (!startsPair(header, at)) {
+                continue; // inside another cookie's name or value
             }
-            int from = skipSpaces(header, start, end);
-            int equals = header.indexOf('=', from);
-            if (equals >= 0 && equals < end && trimmedEnd(header, from, equals) - from == name.length()
-                    && header.startsWith(name, from)) {
-                int valueFrom = skipSpaces(header, equals + 1, end);
-                int valueTo = trimmedEnd(header, valueFrom, end);
-                if (valueTo - valueFrom >= 2 && header.charAt(valueFrom) == '"' && header.charAt(valueTo - 1) == '"') {
-                    valueFrom++;
-                    valueTo--;
-                }
-                return valueTo > valueFrom ? header.substring(valueFrom, valueTo) : null;
+            int equals = skipSpaces(header, at + name.length(), length);
+            if (equals == length || header.charAt(equals) != '=') {
+                continue; // a longer name, or a pair without a value
             }
-            start = end + 1;
+            int valueFrom = skipSpaces(header, equals + 1, length);
+            int valueTo = trimmedEnd(header, valueFrom, pairEnd(header, valueFrom));
+            if (valueTo - valueFrom >= 2 && header.charAt(valueFrom) == '"' && header.charAt(valueTo - 1) == '"') {
+                valueFrom++;
+                valueTo--;
+            }
+            return valueTo > valueFrom ? header.substring(valueFrom, valueTo) : null;
         }
         return null;
+    }
+
+    /** Whether only spaces stand between a separator (or the start) and {@code at}. */
+    private static boolean startsPair(String header, int at) {
+        int before = at - 1;
+        while (before >= 0 && Character.isWhitespace(header.charAt(before))) {
+            before--;
+        }
+        return before < 0 || header.charAt(before) == ';' || header.charAt(before) == ',';
+    }
+
+    /** The next separator at or after {@code from}, or the end. */
+    private static int pairEnd(String header, int from) {
+        int semicolon = header.indexOf(';', from);
+        int comma = header.indexOf(',', from);
+        int end = header.length();
+        if (semicolon >= 0) {
+            end = semicolon;
+        }
+        if (comma >= 0 && comma < end) {
+            end = comma;
+        }
+        return end;
     }
 
     private static int skipSpaces(String text, int from, int to) {

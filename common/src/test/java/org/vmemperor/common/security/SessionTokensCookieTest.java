@@ -34,6 +34,11 @@ class SessionTokensCookieTest {
         assertThat(SessionTokens.cookieValue("vmemperor_session_old=evil; vmemperor_session=good", NAME))
                 .isEqualTo("good");
         assertThat(SessionTokens.cookieValue("other=vmemperor_session=evil", NAME)).isNull();
+        assertThat(SessionTokens.cookieValue("other=a vmemperor_session=evil", NAME)).isNull();
+        assertThat(SessionTokens.cookieValue("other=vmemperor_session; vmemperor_session=good", NAME))
+                .isEqualTo("good");
+        assertThat(SessionTokens.cookieValue("vmemperor_session x=evil; vmemperor_session=good", NAME))
+                .isEqualTo("good");
     }
 
     @Test

@@ -213,11 +213,13 @@ class StandaloneIT {
     }
 
     private void start(Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
+        // the root README's command: the launcher, which keeps its class-data archive in target/quarkus-app/cds
+        ProcessBuilder builder = new ProcessBuilder(Path.of("..", "bin", "vmemperor-run").toAbsolutePath().toString(),
+                Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         // CI exports DB_URL for the other tests: this test is about what the standalone starts when given nothing
         builder.environment().keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("QUARKUS_DATASOURCE")
-                || name.startsWith("VMEMPEROR_"));
+                || name.startsWith("VMEMPEROR_") || name.startsWith("JAVA_OPTS"));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().putAll(env);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         process = builder.start();

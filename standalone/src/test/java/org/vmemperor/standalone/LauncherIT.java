@@ -1,0 +1,185 @@
+package org.vmemperor.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher users start the standalone with ({@code bin/vmemperor-run}, the root README's command) and its
+ * class-data archive, on a copy of the packaged application so that the build's own is left alone: a first start makes
+ * the archive when it stops, the next one maps it, a damaged archive is refused and made again, a rebuilt application
+ * gets a new one and the old one goes, and a directory it cannot write does not stop the start. Behaviour only: how
+ * much faster a start is, is measured by bench/standalone-startup.sh.
+ */
+class LauncherIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path LAUNCHER = Path.of("..", "bin", "vmemperor-run").toAbsolutePath().normalize();
+
+    private Path work;
+    private Path app;
+    private Process process;
+    private int runs;
+
+    @BeforeEach
+    void copyTheApplication() throws IOException {
+        work = Files.createTempDirectory("vmemperor-launcher-it");
+        app = work.resolve("quarkus-app");
+        Path built = Path.of("target", "quarkus-app").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(built)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = built.relativize(file);
+                if (relative.startsWith("cds")) {
+                    continue;
+                }
+                Path copy = app.resolve(relative.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void stopAndClean() throws Exception {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+        Path pidFile = work.resolve("data").resolve("postgres").resolve("postmaster.pid");
+        if (Files.isRegularFile(pidFile)) {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            files.sorted((a, b) -> b.compareTo(a)).forEach(file -> file.toFile().delete());
+        }
+    }
+
+    @Test
+    void makesReusesRefusesAndRemakesItsArchive() throws Exception {
+        // first start: no archive yet, the JVM writes it when it stops
+        String log = startUntilReady(Map.of());
+        assertThat(log).contains("no class-data archive yet");
+        stopCleanly();
+        Path archive = onlyArchive();
+
+        // second start: the archive is checked and mapped into the JVM
+        log = startUntilReady(Map.of());
+        assertThat(log).doesNotContain("vmemperor-run:");
+        assertThat(mappedFiles()).contains(archive.toString());
+        stopCleanly();
+        assertThat(onlyArchive()).isEqualTo(archive);
+
+        // a damaged archive (bytes overwritten in its middle) is refused by the JVM's check, the application starts
+        // without it and writes a good one when it stops
+        archive.toFile().setWritable(true);
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            file.write("damaged!".getBytes());
+        }
+        log = startUntilReady(Map.of());
+        assertThat(log).contains("refused by the JVM");
+        assertThat(mappedFiles()).doesNotContain(archive.toString());
+        stopCleanly();
+        assertThat(onlyArchive()).isEqualTo(archive);
+        log = startUntilReady(Map.of());
+        assertThat(log).doesNotContain("vmemperor-run:");
+        assertThat(mappedFiles()).contains(archive.toString());
+        stopCleanly();
+
+        // a rebuilt application (a jar of its own class loader changed: the JVM would not notice) gets a new archive,
+        // and the old one is deleted
+        try (Stream<Path> jars = Files.list(app.resolve("lib").resolve("main"))) {
+            Path jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+            Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        }
+        log = startUntilReady(Map.of());
+        assertThat(log).contains("no class-data archive yet");
+        assertThat(Files.exists(archive)).as("the old archive is deleted").isFalse();
+        stopCleanly();
+        assertThat(onlyArchive()).isNotEqualTo(archive);
+
+        // an archive directory that cannot be made (under a regular file; root may write anywhere else) only costs the
+        // archive
+        Path file = Files.writeString(work.resolve("a-file"), "");
+        log = startUntilReady(Map.of("VMEMPEROR_CDS_DIR", file.resolve("cds").toString()));
+        assertThat(log).contains("starting without a class-data archive");
+        stopCleanly();
+    }
+
+    private String startUntilReady(Map<String, String> extra) throws Exception {
+        int port = freePort();
+        Path log = work.resolve("run" + (++runs) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), app.resolve("quarkus-run.jar").toString());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("QUARKUS_DATASOURCE")
+                || name.startsWith("VMEMPEROR_") || name.startsWith("JAVA_OPTS"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "JAVA_HOME", System.getProperty("java.home"),
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "VMEMPEROR_DATA_DIR", work.resolve("data").toString(),
+                "VMEMPEROR_PLAYBOOKS_DIR", Path.of("..", "ansible").toAbsolutePath().normalize().toString(),
+                "VMEMPEROR_PLAYBOOKS_LOGS_DIR", work.resolve("playbook-logs").toString(),
+                "VMEMPEROR_PLAYBOOKS_WORK_DIR", work.resolve("playbook-runs").toString()));
+        settings.putAll(extra);
+        env.putAll(settings);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        process = builder.start();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            assertThat(process.isAlive()).as("standalone alive, see " + log).isTrue();
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return ready.statusCode() == 200;
+        });
+        return Files.readString(log);
+    }
+
+    /** SIGTERM, and the end of the JVM, which writes the archive after the application stopped. */
+    private void stopCleanly() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("stopped").isTrue();
+        process = null;
+    }
+
+    private Path onlyArchive() throws IOException {
+        try (Stream<Path> files = Files.list(app.resolve("cds"))) {
+            List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
+            assertThat(archives).as("one archive").hasSize(1);
+            return archives.get(0);
+        }
+    }
+
+    private String mappedFiles() throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(process.pid()), "maps"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

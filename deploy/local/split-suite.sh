@@ -13,7 +13,8 @@
 # processes whose pid files are in $RUN_DIR (checking each pid is still the process it started) and nothing else.
 #
 # Optional: VMEMPEROR_XENAPI_USERNAME (root), VMEMPEROR_JAVA_OPTS (JVM options of every service; the default favours start-up
-# over peak speed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1),
+# over peak speed: -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1), VMEMPEROR_CDS_DIR / VMEMPEROR_CDS=off (the
+# class-data archives of bin/vmemperor-run, which starts each service),
 # VMEMPEROR_READY_TIMEOUT (seconds, 300). Any other VMEMPEROR_* / QUARKUS_* variable set by the caller reaches every
 # service (e.g. playbook-service's VMEMPEROR_PLAYBOOKS_NETWORKS, _SSH_PRIVATE_KEY_FILE, _SSH_PORT: without NETWORKS every
 # playbook run is refused). The playbook directory defaults to the repository's ansible/, the playbook logs and working
@@ -47,12 +48,12 @@ stop_pid() {
     if ours "$pidfile" "$marker"; then
         pid="$(cat "$pidfile")"
         kill "-$signal" "$pid" 2>/dev/null || true
-        for _ in $(seq 1 300); do
+        for _ in $(seq 1 1200); do
             ours "$pidfile" "$marker" || break
             sleep 0.1
         done
         if ours "$pidfile" "$marker"; then
-            echo "split-suite: $pidfile did not stop in 30s, killing" >&2
+            echo "split-suite: $pidfile did not stop in 120s, killing" >&2
             kill -KILL "$pid" 2>/dev/null || true
         fi
     fi
@@ -62,6 +63,12 @@ stop_pid() {
 stop() {
     [[ -d "$RUN_DIR" ]] || return 0
     stop_pid "$RUN_DIR/nginx/nginx.pid" "$RUN_DIR/nginx/nginx.conf" QUIT
+    # all at once: a JVM without a class-data archive writes one after it stopped, and five may do so together
+    for service in "${SERVICES[@]}"; do
+        if ours "$RUN_DIR/$service.pid" "$ROOT/$service-service/target/quarkus-app/quarkus-run.jar"; then
+            kill -TERM "$(cat "$RUN_DIR/$service.pid")" 2>/dev/null || true
+        fi
+    done
     for service in "${SERVICES[@]}"; do
         stop_pid "$RUN_DIR/$service.pid" "$ROOT/$service-service/target/quarkus-app/quarkus-run.jar" TERM
     done
@@ -99,6 +106,8 @@ start_service() {
     # Port 0: the service binds a free port itself (no race between choosing a port and binding it) and logs it.
     # vertx.disableURIValidation: a request target java.net.URI refuses gets the suite's JSON 400 (common's
     # RequestLimits) instead of Quarkus' empty one, as in the standalone (common/README.md).
+    # bin/vmemperor-run: the JVM with the service's class-data archive (kept in the service's target/quarkus-app/cds,
+    # or VMEMPEROR_CDS_DIR), written by the first run when it stops and used by the next starts.
     # shellcheck disable=SC2086
     env "${keys[@]}" \
         VMEMPEROR_SECURITY_DEV_KEYS=false \
@@ -113,8 +122,9 @@ start_service() {
         VMEMPEROR_PLAYBOOKS_DIR="${VMEMPEROR_PLAYBOOKS_DIR:-$ROOT/ansible}" \
         VMEMPEROR_PLAYBOOKS_LOGS_DIR="${VMEMPEROR_PLAYBOOKS_LOGS_DIR:-$RUN_DIR/playbook-logs}" \
         VMEMPEROR_PLAYBOOKS_WORK_DIR="${VMEMPEROR_PLAYBOOKS_WORK_DIR:-$RUN_DIR/playbook-runs}" \
-        java ${VMEMPEROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dvertx.disableURIValidation=true \
-        -jar "$jar" >"$RUN_DIR/$service.log" 2>&1 &
+        JAVA_OPTS="${VMEMPEROR_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dvertx.disableURIValidation=true" \
+        JAVA_OPTS_APPEND= \
+        "$ROOT/bin/vmemperor-run" "$jar" >"$RUN_DIR/$service.log" 2>&1 &
     echo $! >"$RUN_DIR/$service.pid"
 }
 

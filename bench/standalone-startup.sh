@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Measures the packaged standalone: time from launch to /q/health/ready UP, its RSS once ready, and how long the
-# cache took to load the pool (from its log line). Build first: ./mvnw -B package -DskipTests
-# Usage: bench/standalone-startup.sh [VMS] [RUNS]      e.g. bench/standalone-startup.sh 10000 3
+# Measures the packaged standalone's start: time from launch to /q/health/ready UP, the JVM's CPU time (user + system)
+# at that moment, its RSS once ready, and how long the cache took to load the pool (from its log line). Each run starts
+# it twice, one after the other on the same data directory: as `java -jar` and as users run it (bin/vmemperor-run,
+# with its class-data archive in a directory of the bench's own). The launcher's first start makes the archive (when
+# it stops) and is reported apart. Build first: ./mvnw -B package -DskipTests
+# Usage: bench/standalone-startup.sh [VMS] [RUNS]      e.g. bench/standalone-startup.sh 3 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VMS=${1:-3}
@@ -10,30 +13,58 @@ JAR=standalone/target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "build first: ./mvnw -B package -DskipTests" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+TICKS=$(getconf CLK_TCK)
 
 DATA=$(mktemp -d /tmp/vmemperor-bench.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
-echo "vms=$VMS runs=$RUNS (run 1 includes initdb of the embedded PostgreSQL and building the demo pool)"
-for run in $(seq 1 "$RUNS"); do
-    PORT=$(free_port)
-    LOG="$DATA/run$run.log"
-    start=$(date +%s%N)
-    QUARKUS_HTTP_PORT=$PORT VMEMPEROR_DATA_DIR="$DATA/data" VMEMPEROR_SIMULATOR_VMS=$VMS \
-        java -jar "$JAR" >"$LOG" 2>&1 &
+READY_JAVA=()
+READY_LAUNCHER=()
+
+# start NAME COMMAND...: starts, waits for ready, prints a line, stops (SIGTERM, waiting for the end: the launcher's
+# first run writes its archive then). Sets READY_MS.
+start() {
+    local name=$1 port log pid start_ns load
+    shift
+    port=$(free_port)
+    log="$DATA/${name//[^a-z0-9]/_}.log"
+    start_ns=$(date +%s%N)
+    QUARKUS_HTTP_PORT=$port VMEMPEROR_DATA_DIR="$DATA/data" VMEMPEROR_SIMULATOR_VMS=$VMS VMEMPEROR_CDS_DIR="$DATA/cds" \
+        "$@" >"$log" 2>&1 &
     pid=$!
-    until curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || { echo "standalone died, see $LOG" >&2; cat "$LOG" >&2; exit 1; }
+    until curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
+        kill -0 "$pid" 2>/dev/null || { echo "standalone died, see $log" >&2; cat "$log" >&2; exit 1; }
         sleep 0.05
     done
-    ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-    rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    READY_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+    # utime + stime of the JVM (the launcher execs it: same pid), in clock ticks
+    local cpu_ms; cpu_ms=$(awk -v t="$TICKS" '{print int(($14 + $15) * 1000 / t)}' "/proc/$pid/stat")
+    local rss_kb; rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     # the cache reports ready a moment before it logs how long the load took
     load=""
     for _ in $(seq 1 100); do
-        load=$(grep -o 'Loaded [0-9]* pool objects in [0-9]* ms' "$LOG" | tail -1 || true)
+        load=$(grep -o 'Loaded [0-9]* pool objects in [0-9]* ms' "$log" | tail -1 || true)
         [ -n "$load" ] && break
         sleep 0.1
     done
-    echo "run $run: ready in ${ready_ms} ms, RSS $((rss_kb / 1024)) MiB, $load"
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    printf '  %-26s ready in %6d ms, CPU %6d ms, RSS %4d MiB, %s (load average %s)\n' "$name" "$READY_MS" "$cpu_ms" \
+        $((rss_kb / 1024)) "$load" "$(loadavg)"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+}
+
+echo "vms=$VMS runs=$RUNS, $(nproc) cores, load average $(loadavg)"
+echo "first starts (initdb of the embedded PostgreSQL and the demo pool; the launcher's makes its archive at its stop):"
+start "java -jar, first" java -jar "$JAR"
+start "launcher, first" bin/vmemperor-run "$JAR"
+ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }
+for run in $(seq 1 "$RUNS"); do
+    echo "run $run:"
+    start "java -jar" java -jar "$JAR"
+    READY_JAVA+=("$READY_MS")
+    start "bin/vmemperor-run" bin/vmemperor-run "$JAR"
+    READY_LAUNCHER+=("$READY_MS")
 done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+echo "median ready: java -jar $(median "${READY_JAVA[@]}") ms, bin/vmemperor-run $(median "${READY_LAUNCHER[@]}") ms" \
+    "(load average $(loadavg))"

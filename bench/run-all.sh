@@ -172,7 +172,7 @@ TOKEN=$(curl -fs -H 'Content-Type: application/json' \
 push_run() {   # push_run SOCKETS NAME -> PUSH_LOAD (load averages before/after); the figures in $WORK/push-NAME.json
     local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
     python3 bench/vmlist-push.py 127.0.0.1 "${APP##*:}" "$TOKEN" "$SIM_URL" "$PASSWORD" "$1" "$PUSH_CHANGES" \
-        --json "$WORK/push-$2.json" | sed 's/^/    /' || PUSH_FAILED=1
+        --server-pid "$APP_PID" --json "$WORK/push-$2.json" | sed 's/^/    /' || PUSH_FAILED=1
     PUSH_LOAD="load $before -> $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 push_figure() {   # push_figure NAME KEY -> "p50 .. p90 .. p99 .. max .. ms"
@@ -204,6 +204,8 @@ result "pool change -> visible on POST /vminfo" "$(push_figure many vminfo) (wit
     "the pool's own event.from" "$(push_figure many pool_event)" \
     "$(ratio "$(push_p99 many vminfo)" "$(push_p99 many pool_event)")"
 result "  ... client: kernel receive to read, $PUSH_SOCKETS sockets" "$(push_figure many client_read_delay)" "" "" ""
+push_cpu() { python3 -c 'import json,sys; print(", ".join(f"{k} {v} ms" for k, v in sorted(json.load(open(sys.argv[1]))["server_cpu_ms_per_change"].items())))' "$WORK/push-$1.json"; }
+result "  ... service CPU per change, $PUSH_SOCKETS sockets" "$(push_cpu many)" "same, 1 socket" "$(push_cpu one)" ""
 stop "$APP_PID"
 stop "$SIM_PID"
 fi

@@ -51,6 +51,7 @@ parser.add_argument("--timeout", type=float, default=10.0, help="seconds after w
 parser.add_argument("--gap", type=float, default=0.3, help="seconds between one change settled and the next")
 parser.add_argument("--poll", type=float, default=0.002, help="seconds between two POST /vminfo polls")
 parser.add_argument("--batch", type=int, default=20, help="sockets opened at once")
+parser.add_argument("--server-pid", type=int, help="the service's pid: CPU of its threads per change")
 parser.add_argument("--warmup", type=int, default=10, help="changes made first and not counted (the JIT's warm-up)")
 args = parser.parse_args()
 
@@ -377,6 +378,27 @@ def drive():
         done.set()
 
 
+def thread_cpu():
+    """CPU seconds of each of the service's threads: {tid: (group by name, seconds)}, from /proc."""
+    threads = {}
+    if args.server_pid is None:
+        return threads
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in os.listdir(f"/proc/{args.server_pid}/task"):
+        try:
+            with open(f"/proc/{args.server_pid}/task/{task}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]  # comm: at most 15 characters
+        fields = text[text.rindex(")") + 2:].split()
+        group = "xenapi-events" if name.startswith("xenapi-events") else \
+            "event loops" if name.startswith("vert.x-eventloo") else "other"
+        threads[task] = (group, (int(fields[11]) + int(fields[12])) / tick)
+    return threads
+
+
+server_before = thread_cpu()
 cpu_before = os.times()
 wall_before = time.time()
 threading.Thread(target=watch_events, daemon=True).start()
@@ -385,6 +407,13 @@ loop(done.is_set)
 cpu_after = os.times()
 wall = time.time() - wall_before
 client_cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
+server_after = thread_cpu()
+made = args.warmup + len(changes)
+server_cpu = {}
+for task, (group, seconds) in server_after.items():
+    # a thread that ended meanwhile is not counted; one that started counts whole
+    server_cpu[group] = server_cpu.get(group, 0.0) + seconds - server_before.get(task, (group, 0.0))[1]
+server_cpu = {group: round(seconds * 1000 / made, 1) for group, seconds in server_cpu.items()} if made else {}
 
 
 def percentiles(values):
@@ -429,6 +458,7 @@ figures = {
     "pool_event": percentiles(event), "push_after_pool_event": percentiles(after_event),
     "client_read_delay": percentiles(client),
     "client_cpu_share": round(client_cpu / wall, 2) if wall else None,
+    "server_cpu_ms_per_change": server_cpu,
     "missed": missed, "errors": errors,
 }
 
@@ -446,6 +476,9 @@ print("push:   " + show("pushed, from the pool's event.from answer (the service'
                         figures["push_after_pool_event"]))
 print("push:   " + show("client: kernel receive to read by this process", figures["client_read_delay"])
       + f"; client CPU {figures['client_cpu_share']} cores while changing")
+if server_cpu:
+    print("push:   service CPU per change (while changing, /vminfo polls included): "
+          + ", ".join(f"{group} {ms} ms" for group, ms in sorted(server_cpu.items())))
 print(f"push: {missed} missed pushes, errors {errors if errors else 'none'}")
 if args.json:
     with open(args.json, "w") as out:

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 
 import org.jboss.logging.Logger;
-import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.metrics.Gauges;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
@@ -263,7 +262,7 @@ public class VmListSocket {
     }
 
     private static boolean visible(UserPrincipal user, VmRecordFeed.Snapshot snapshot) {
-        return AccessRights.canSee(user, snapshot.otherConfig());
+        return user.admin() || snapshot.access().holdsAny(user);
     }
 
     private ObjectNode flat(String type, VmRecord record) {

@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
-import org.vmemperor.common.view.InventoryViews;
+import org.vmemperor.common.access.AccessList;
 import org.vmemperor.common.view.VmRecord;
 import org.vmemperor.common.view.VmViews;
 import org.vmemperor.common.xenapi.CacheChange;
@@ -38,8 +38,11 @@ public class VmRecordFeed implements CacheListener {
 
     private static final Logger LOG = Logger.getLogger(VmRecordFeed.class);
 
-    /** A VM as one stream message needs it: the record, and the other_config that rights are checked against. */
-    public record Snapshot(VmRecord record, Map<String, String> otherConfig) {
+    /**
+     * A VM as one stream message needs it: the record, and the rights each socket checks against, parsed once per
+     * version of the VM rather than once per socket.
+     */
+    public record Snapshot(VmRecord record, AccessList access) {
     }
 
     /** {@code before} null: the VM appeared; {@code after} null: it is gone. */
@@ -158,7 +161,7 @@ public class VmRecordFeed implements CacheListener {
     private void refresh(String vmRef) {
         XenObject vm = cache.byRef(XenClass.VM, vmRef).filter(VmViews::isUserVm).orElse(null);
         Snapshot before = byVmRef.get(vmRef);
-        Snapshot after = vm == null ? null : new Snapshot(views.record(vm), InventoryViews.otherConfig(vm));
+        Snapshot after = vm == null ? null : new Snapshot(views.record(vm), vm.access());
         if (vm != null) {
             index(vm);
         }

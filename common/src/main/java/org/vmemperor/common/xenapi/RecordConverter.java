@@ -55,6 +55,9 @@ final class RecordConverter {
             return List.copyOf(list);
         }
         if (value instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                return Map.of();
+            }
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((key, item) -> copy.put(String.valueOf(plain(key)), plain(item)));
             return Collections.unmodifiableMap(copy);

@@ -205,6 +205,9 @@ final class RecordSchema {
                 return fallback;
             case MAP:
                 if (value instanceof Map<?, ?> map) {
+                    if (map.isEmpty()) {
+                        return Map.of();
+                    }
                     Map<String, Object> copy = new LinkedHashMap<>();
                     map.forEach((key, item) -> copy.put(String.valueOf(key), item == null ? "" : item));
                     return Collections.unmodifiableMap(copy);

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,6 +21,7 @@ import org.vmemperor.common.access.Action;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.testing.RevokedTokens;
 import org.vmemperor.console.service.ConsoleTickets;
 import org.vmemperor.console.testing.ConsoleClient;
 import org.vmemperor.console.testing.TestVms;
@@ -83,13 +83,7 @@ class ConsoleSessionEndTest {
         assertThat(new String(client.read(12), StandardCharsets.US_ASCII)).isEqualTo("RFB 003.008\n");
 
         // as access-service's /logout (on any replica) writes it: straight into the shared table
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
-            insert.setString(1, session.tokenId());
-            insert.setTimestamp(2, Timestamp.from(session.expiresAt()));
-            insert.executeUpdate();
-        }
+        RevokedTokens.insert(dataSource, session.tokenId(), session.expiresAt());
         assertThat(client.awaitClose()).isEqualTo(new ConsoleClient.Close(4401, "your session ended"));
     }
 

@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -16,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.testing.RevokedTokens;
 import org.vmemperor.common.xenapi.XenObjectCache;
 import org.vmemperor.inventory.testing.Callers;
 
@@ -45,13 +43,7 @@ class LogoutSeenHereTest {
         TokenSigner.SignedToken token = signer.sign(Callers.user("leaving"));
         given().auth().oauth2(token.token()).get("/isolist").then().statusCode(200);
 
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
-            insert.setString(1, token.tokenId());
-            insert.setTimestamp(2, Timestamp.from(token.expiresAt()));
-            insert.executeUpdate();
-        }
+        RevokedTokens.insert(dataSource, token.tokenId(), token.expiresAt());
 
         // well above the revocation cache TTL (2s): on a loaded machine one request took more than 10 s
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(

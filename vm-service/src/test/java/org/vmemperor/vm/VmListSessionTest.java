@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.vmemperor.common.access.ObjectType;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.testing.RevokedTokens;
 import org.vmemperor.simulator.XapiSimulator;
 import org.vmemperor.vm.VmListSocketTest.Client;
 import org.vmemperor.vm.testing.TestPool;
@@ -128,13 +128,7 @@ class VmListSessionTest {
                     .until(() -> !revokedClient.messages.isEmpty() && !keptClient.messages.isEmpty());
 
             // as access-service's logout (on any replica) writes it: straight into the shared table
-            try (Connection connection = dataSource.getConnection();
-                    PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
-                insert.setString(1, revoked.tokenId());
-                insert.setTimestamp(2, Timestamp.from(revoked.expiresAt()));
-                insert.executeUpdate();
-            }
+            RevokedTokens.insert(dataSource, revoked.tokenId(), revoked.expiresAt());
 
             assertThat(revokedClient.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4401);
             // another session of the same user is not affected

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +21,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.vmemperor.common.testing.PoolTestResource;
+import org.vmemperor.common.testing.RevokedTokens;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -98,13 +97,7 @@ class RevocationRefreshTest {
 
     /** As another replica's /logout would: straight into the table. */
     private void revoke(VerifiedToken token) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO revoked_token (jti, expires_at, revoked_at) VALUES (?, ?, now())")) {
-            insert.setString(1, token.tokenId());
-            insert.setTimestamp(2, Timestamp.from(token.expiresAt()));
-            insert.executeUpdate();
-        }
+        RevokedTokens.insert(dataSource, token.tokenId(), token.expiresAt());
     }
 
     /** The real data source, counting the connections RevocationList takes (one per query). */

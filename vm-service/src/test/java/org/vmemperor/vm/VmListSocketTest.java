@@ -237,6 +237,74 @@ class VmListSocketTest {
         }
     }
 
+    /**
+     * Initial records are written once per version of a VM and the same message is handed to every socket that opens
+     * while the VM stays as it is: still, each socket gets only the VMs its user holds a right on.
+     */
+    @Test
+    void initialRecordsSharedBySocketsStillFollowEachUsersRights() throws Exception {
+        String ritaVm = ownedVm("rita");
+        String samVm = ownedVm("sam");
+        Client admin = new Client();
+        WebSocket adminSocket = connect(admin, "Authorization", "Bearer " + users.adminToken());
+        Client rita = new Client();
+        Client sam = new Client();
+        WebSocket ritaSocket = null;
+        WebSocket samSocket = null;
+        try {
+            // the administrator's socket has the messages of both VMs written before the others open
+            await().atMost(WAIT).until(() -> initialOf(admin, ritaVm) != null && initialOf(admin, samVm) != null);
+            ritaSocket = connect(rita, "Authorization", "Bearer " + users.token("rita"));
+            samSocket = connect(sam, "Authorization", "Bearer " + users.token("sam"));
+            await().atMost(WAIT).until(() -> initialOf(rita, ritaVm) != null && initialOf(sam, samVm) != null);
+
+            assertThat(rita.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(ritaVm);
+            assertThat(sam.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(samVm);
+            assertThat(initialOf(rita, ritaVm)).isEqualTo(initialOf(admin, ritaVm));
+            assertThat(initialOf(sam, samVm)).isEqualTo(initialOf(admin, samVm));
+            assertThat(rita.messages).hasSameSizeAs(rita.ofType("initial"));
+        } finally {
+            adminSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            if (ritaSocket != null) {
+                ritaSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            }
+            if (samSocket != null) {
+                samSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            }
+        }
+    }
+
+    private static JsonNode initialOf(Client client, String uuid) {
+        return client.ofType("initial").stream().filter(m -> uuid.equals(m.path("uuid").asText())).findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * A message longer than a frame (64 KiB) goes as a text frame and continuation frames, as Vert.x' sendText split
+     * it, and arrives whole.
+     */
+    @Test
+    void aMessageLongerThanAFrameArrivesWhole() throws Exception {
+        String uuid = ownedVm("tess");
+        Client client = new Client();
+        WebSocket socket = connect(client, "Authorization", "Bearer " + users.token("tess"));
+        try {
+            await().atMost(WAIT).until(() -> client.ofType("initial").size() == 1);
+            // old and new record together are well over two frames
+            String longName = "tess-" + "\u00e9".repeat(40_000);
+            simulator.pool().set("VM", uuid, "name_label", longName);
+            await().atMost(WAIT).until(() -> client.ofType("change").stream()
+                    .anyMatch(m -> longName.equals(m.path("new_val").path("name_label").asText())));
+            JsonNode change = client.ofType("change").stream()
+                    .filter(m -> longName.equals(m.path("new_val").path("name_label").asText())).findFirst()
+                    .orElseThrow();
+            assertThat(change.path("old_val").path("name_label").asText()).isEqualTo("tess-vm");
+            assertThat(change.path("new_val").path("uuid").asText()).isEqualTo(uuid);
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+
     private static boolean grantSeen(JsonNode change, String uuid) {
         return "change".equals(change.path("type").asText()) && uuid.equals(change.path("new_val").path("uuid").asText())
                 && !change.path("old_val").path("access").toString().contains("users/quentin")

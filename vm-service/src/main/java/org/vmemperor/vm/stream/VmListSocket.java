@@ -19,11 +19,10 @@ import org.vmemperor.common.security.SessionTokens;
 import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
-import org.vmemperor.common.view.VmRecord;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -43,7 +42,8 @@ import io.quarkus.websockets.next.WebSocketConnection;
  * cover WebSockets). An open socket is closed with 4401 as well once its token expires (at {@code exp} plus the clock
  * skew the verifier tolerates, i.e. when a reconnect with it would be refused too) or is revoked: logged out, its user
  * deleted or removed from a group (checked every {@code vmemperor.vmlist.revocation-check-interval} with
- * {@link TokenVerifier#isStillValid}, over the revocation list every replica shares). Methods
+ * {@link TokenVerifier#isStillValid}, over the revocation list every replica shares). A client that leaves more than
+ * {@code vmemperor.vmlist.max-unsent} bytes unread when a change comes is closed with 1013 ({@link Outboxes}). Methods
  * returning void run on a worker thread: token verification may query the database.
  */
 @WebSocket(path = "/vmlist")
@@ -51,6 +51,8 @@ public class VmListSocket {
 
     private static final Logger LOG = Logger.getLogger(VmListSocket.class);
     static final int NOT_AUTHORIZED = 4401;
+    /** RFC 6455's "try again later": the client reconnects and starts again from a fresh initial list. */
+    static final int TOO_SLOW = 1013;
 
     /** An open, authenticated socket: what to stop when it closes, and the token it lives on. */
     private record Session(WebSocketConnection connection, VerifiedToken token, AutoCloseable subscription,
@@ -61,17 +63,16 @@ public class VmListSocket {
     private final TokenVerifier verifier;
     private final Duration clockSkew;
     private final VmRecordFeed feed;
-    private final ObjectMapper json;
+    private final VmListMessages messages;
+    private final Outboxes outboxes;
+    private final Counter closedTooSlow;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** Expiry closes, one timer per socket (the periodic revocation check is quarkus-scheduler's). */
     private final ScheduledExecutorService watch;
     /** The messages of the last diff the feed handed out (see {@link #messages}). */
     private volatile DiffMessages lastDiff;
 
-    /**
-     * {@code config} is not read here: it is injected so that Quarkus registers the mapping, whose documented default
-     * the {@link #checkRevocations} schedule reads.
-     */
+    /** {@code config} is also what the {@link #checkRevocations} schedule reads its interval from. */
     public VmListSocket(SessionTokens sessionTokens, TokenVerifier verifier, SecurityConfig security,
             VmListConfig config, VmRecordFeed feed, ObjectMapper json, MeterRegistry metrics) {
         Gauges.registerFresh(metrics, Gauge.builder("vmemperor.vmlist.sockets", sessions, Map::size)
@@ -80,7 +81,11 @@ public class VmListSocket {
         this.verifier = verifier;
         this.clockSkew = security.clockSkew();
         this.feed = feed;
-        this.json = json;
+        this.messages = new VmListMessages(json);
+        this.outboxes = new Outboxes(config.maxUnsent().asLongValue());
+        this.closedTooSlow = Counter.builder("vmemperor.vmlist.closed.too.slow")
+                .description("/vmlist sockets closed because their client left too many bytes unread")
+                .register(metrics);
         this.watch = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "vmlist-sessions");
             thread.setDaemon(true);
@@ -123,10 +128,11 @@ public class VmListSocket {
         }
         UserPrincipal user = token.get().principal();
         try {
+            Outboxes.Outbox outbox = outboxes.open(connection, () -> closeTooSlow(connection.id()));
             AutoCloseable subscription = feed.open(
                     initial -> initial.stream().filter(snapshot -> visible(user, snapshot))
-                            .forEach(snapshot -> send(connection, flat("initial", snapshot.record()))),
-                    diff -> onDiff(connection, user, diff));
+                            .forEach(snapshot -> outbox.send(messages.initial(snapshot), false)),
+                    diff -> onDiff(connection, outbox, user, diff));
             // the verifier accepts a token until exp + skew: closing earlier would only make the client reconnect
             // with the same token, be accepted, and be closed again at once
             long untilExpiry = Duration.between(Instant.now(), token.get().expiresAt().plus(clockSkew)).toMillis();
@@ -175,6 +181,22 @@ public class VmListSocket {
         }
     }
 
+    /**
+     * On the socket's event loop, once: its client has left more than {@code vmemperor.vmlist.max-unsent} bytes
+     * unread. The stream ends first; the close frame queues behind what the client has not read, and Vert.x ends the
+     * connection if the client does not answer it.
+     */
+    private void closeTooSlow(String connectionId) {
+        Session session = end(connectionId);
+        if (session != null) {
+            closedTooSlow.increment();
+            LOG.infof("/vmlist socket of %s closed: the client left too many bytes unread",
+                    session.token().principal().username());
+            session.connection().close(new CloseReason(TOO_SLOW, "client too slow")).subscribe().with(ok -> {
+            }, failure -> LOG.debug("closing a /vmlist socket failed", failure));
+        }
+    }
+
     private void closeRevoked() {
         for (Session session : sessions.values()) {
             boolean valid;
@@ -192,70 +214,65 @@ public class VmListSocket {
         }
     }
 
-    private void onDiff(WebSocketConnection connection, UserPrincipal user, VmRecordFeed.Diff diff) {
+    private void onDiff(WebSocketConnection connection, Outboxes.Outbox outbox, UserPrincipal user,
+            VmRecordFeed.Diff diff) {
         if (!connection.isOpen()) {
             return;
         }
         boolean before = diff.before() != null && visible(user, diff.before());
         boolean after = diff.after() != null && visible(user, diff.after());
         if (before && after) {
-            send(connection, messages(diff).change());
+            outbox.send(messages(diff).change(), true);
         } else if (after) {
-            send(connection, messages(diff).add());
+            outbox.send(messages(diff).add(), true);
         } else if (before) {
-            send(connection, messages(diff).remove());
+            outbox.send(messages(diff).remove(), true);
         }
     }
 
     /**
      * The messages of the diff being handed out: the feed gives one diff to every open socket in turn, on one thread,
      * so each message is written once per diff rather than once per socket (1,000 sockets made 1,000 copies of the
-     * same JSON on the cache's event thread before the last socket got its push).
+     * same JSON on the cache's event thread before the last socket got its push), and the same bytes go to every
+     * socket that gets it.
      */
     private DiffMessages messages(VmRecordFeed.Diff diff) {
-        DiffMessages messages = lastDiff;
-        if (messages == null || messages.diff != diff) {
-            messages = new DiffMessages(diff);
-            lastDiff = messages;
+        DiffMessages current = lastDiff;
+        if (current == null || current.diff != diff) {
+            current = new DiffMessages(diff);
+            lastDiff = current;
         }
-        return messages;
+        return current;
     }
 
     /** One diff's change, add and remove messages, each written when a socket first needs it. */
     private final class DiffMessages {
         private final VmRecordFeed.Diff diff;
-        private String change;
-        private String add;
-        private String remove;
+        private byte[] change;
+        private byte[] add;
+        private byte[] remove;
 
         DiffMessages(VmRecordFeed.Diff diff) {
             this.diff = diff;
         }
 
-        String change() {
+        byte[] change() {
             if (change == null) {
-                ObjectNode message = json.createObjectNode();
-                message.put("type", "change");
-                message.set("old_val", json.valueToTree(diff.before().record()));
-                message.set("new_val", json.valueToTree(diff.after().record()));
-                change = message.toString();
+                change = messages.change(diff.before(), diff.after());
             }
             return change;
         }
 
-        String add() {
+        byte[] add() {
             if (add == null) {
-                add = flat("add", diff.after().record()).toString();
+                add = messages.add(diff.after());
             }
             return add;
         }
 
-        String remove() {
+        byte[] remove() {
             if (remove == null) {
-                ObjectNode message = json.createObjectNode();
-                message.put("type", "remove");
-                message.set("old_val", json.valueToTree(diff.before().record()));
-                remove = message.toString();
+                remove = messages.remove(diff.before());
             }
             return remove;
         }
@@ -264,21 +281,4 @@ public class VmListSocket {
     private static boolean visible(UserPrincipal user, VmRecordFeed.Snapshot snapshot) {
         return user.admin() || snapshot.access().holdsAny(user);
     }
-
-    private ObjectNode flat(String type, VmRecord record) {
-        ObjectNode message = json.createObjectNode();
-        message.put("type", type);
-        message.setAll((ObjectNode) json.valueToTree(record));
-        return message;
-    }
-
-    private void send(WebSocketConnection connection, ObjectNode message) {
-        send(connection, message.toString());
-    }
-
-    private void send(WebSocketConnection connection, String message) {
-        connection.sendText(message).subscribe().with(ok -> {
-        }, failure -> LOG.debugf("a /vmlist message was not delivered: %s", failure.getMessage()));
-    }
-
 }

@@ -3,18 +3,9 @@ package org.vmemperor.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +23,7 @@ import org.vmemperor.common.testing.Metrics;
 import org.vmemperor.common.testing.PoolTestResource;
 import org.vmemperor.simulator.XapiSimulator;
 import org.vmemperor.vm.VmListSocketTest.Client;
+import org.vmemperor.vm.testing.RawWebSocket;
 import org.vmemperor.vm.testing.TestPool;
 import org.vmemperor.vm.testing.Users;
 
@@ -79,17 +71,12 @@ class VmListSlowClientTest {
         Users users = new Users(signer, rights);
         String uuid = new TestPool(simulator).newHaltedVm("slow-vm");
         String token = users.adminToken();
+        URI uri = URI.create(httpUri.toString().replaceFirst("^http", "ws"));
         Client reader = new Client();
         WebSocket readerSocket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(httpUri.toString().replaceFirst("^http", "ws")), reader)
-                .get(10, TimeUnit.SECONDS);
-        try (Socket slow = new Socket()) {
-            // a small receive window, so that the kernel holds little of what the client does not read
-            slow.setReceiveBufferSize(4096);
-            slow.connect(new InetSocketAddress(httpUri.getHost(), httpUri.getPort()), 10_000);
-            InputStream in = slow.getInputStream();
-            handshake(slow.getOutputStream(), in, token);
+                .header("Authorization", "Bearer " + token).buildAsync(uri, reader).get(10, TimeUnit.SECONDS);
+        // a small receive window, so that the kernel holds little of what the client does not read
+        try (RawWebSocket slow = RawWebSocket.open(uri, token, 4096, false)) {
             await().atMost(WAIT).until(() -> reader.ofType("initial").stream()
                     .anyMatch(m -> uuid.equals(m.path("uuid").asText())));
 
@@ -107,60 +94,18 @@ class VmListSlowClientTest {
 
             // what the slow client finally reads: whole messages, then the close frame
             List<JsonNode> messages = new ArrayList<>();
-            int closeCode = readUntilClose(new DataInputStream(in), messages);
-            assertThat(closeCode).isEqualTo(1013);
+            RawWebSocket.Message message;
+            while ((message = slow.read()).text() != null) {
+                messages.add(JSON.readTree(message.text()));
+            }
+            assertThat(message.closeCode()).isEqualTo(1013);
             assertThat(messages).isNotEmpty().allMatch(m -> m.has("type"));
-            assertThat(messages).filteredOn(m -> "change".equals(m.path("type").asText())).hasSizeLessThan(
-                    renames.get());
+            assertThat(messages).filteredOn(m -> "change".equals(m.path("type").asText()))
+                    .hasSizeLessThan(renames.get());
         } finally {
             readerSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         // only the slow socket was closed
         assertThat(Metrics.sum("vmemperor_vmlist_closed_too_slow_total")).isEqualTo(1);
-    }
-
-    private void handshake(OutputStream out, InputStream in, String token) throws IOException {
-        String request = "GET /vmlist HTTP/1.1\r\nHost: " + httpUri.getHost() + ":" + httpUri.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        // the response head only, byte by byte: what follows is the stream this client does not read yet
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the handshake's answer ended early: " + head);
-            }
-            head.write(b);
-        }
-        assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-    }
-
-    /** Reads server frames (unmasked) until a close frame, whose code it answers; text messages go to the list. */
-    private static int readUntilClose(DataInputStream in, List<JsonNode> messages) throws IOException {
-        ByteArrayOutputStream message = new ByteArrayOutputStream();
-        while (true) {
-            int first = in.readUnsignedByte();
-            int opcode = first & 0x0f;
-            long length = in.readUnsignedByte() & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[Math.toIntExact(length)];
-            in.readFully(payload);
-            if (opcode == 0x8) {
-                return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-            }
-            if (opcode == 0x1 || opcode == 0x0) {
-                message.write(payload);
-                if ((first & 0x80) != 0) {
-                    messages.add(JSON.readTree(message.toByteArray()));
-                    message.reset();
-                }
-            }
-        }
     }
 }

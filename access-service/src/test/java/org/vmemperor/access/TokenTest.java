@@ -65,6 +65,35 @@ class TokenTest {
         given().auth().oauth2(parts[0] + "." + encoded + "." + parts[2]).get("/userinfo").then().statusCode(401);
     }
 
+    /**
+     * The verified-token cache is keyed by the signature's tail: tokens sharing it with a cached valid token (another
+     * payload under the real signature, or another signature with the same tail) must still be verified in full.
+     */
+    @Test
+    void forgedTokensAreRejectedAfterTheRealOneIsCached() {
+        String real = signer.sign(USER).token();
+        given().auth().oauth2(real).get("/userinfo").then().statusCode(200).body("is_admin", is(false));
+        String[] parts = real.split("\\.");
+
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String admin = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.replace("\"admin\":false", "\"admin\":true").getBytes(StandardCharsets.UTF_8));
+        given().auth().oauth2(parts[0] + "." + admin + "." + parts[2]).get("/userinfo").then().statusCode(401);
+        given().cookie(config.cookieName(), parts[0] + "." + admin + "." + parts[2]).get("/userinfo").then()
+                .statusCode(401);
+
+        // a signature differing only in its first character (its tail, the cache's key, unchanged)
+        char first = parts[2].charAt(0);
+        String otherSignature = (first == 'A' ? 'B' : 'A') + parts[2].substring(1);
+        given().auth().oauth2(parts[0] + "." + parts[1] + "." + otherSignature).get("/userinfo").then()
+                .statusCode(401);
+        // only the signature's tail, or the token cut short at its start
+        given().auth().oauth2(parts[2]).get("/userinfo").then().statusCode(401);
+        given().auth().oauth2(real.substring(1)).get("/userinfo").then().statusCode(401);
+
+        given().auth().oauth2(real).get("/userinfo").then().statusCode(200).body("is_admin", is(false));
+    }
+
     @Test
     void unsignedTokensAreRejected() {
         String[] parts = signer.sign(Sessions.ADMIN).token().split("\\.");

@@ -14,6 +14,8 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
+import io.quarkus.arc.ClientProxy;
+
 /**
  * Verifies session tokens: RS256 signature with the configured public key (any other algorithm, {@code none}
  * included, is refused), issuer, expiry, a token id, and the server-side revocation list (logouts, and users whose
@@ -36,7 +38,8 @@ public class TokenVerifier {
     public TokenVerifier(SecurityConfig config, KeyMaterial keys, RevocationList revocations) {
         this.config = config;
         this.keys = keys;
-        this.revocations = revocations;
+        // the instance, not its client proxy, which would look it up again on each of the calls of every request
+        this.revocations = ClientProxy.unwrap(revocations);
         this.verified = new VerifiedTokenCache(config.verifiedTokenCacheSize());
     }
 
@@ -67,23 +70,21 @@ public class TokenVerifier {
     }
 
     /**
-     * {@link #verify} when it can be answered without blocking: the signature check is CPU only, and revocation is
-     * known from the last few seconds. Empty when PostgreSQL must be asked (call {@link #verify} on a worker thread).
+     * Whether the revocation list knows the answer for a token checked by {@link #signedAndUnexpired} without asking
+     * PostgreSQL ({@link RevocationList#knownAnswer}): null when it must be asked (call {@link #verify} on a worker
+     * thread). With {@link #signedAndUnexpired}, what an event-loop caller needs to stay on the event loop.
      */
-    public Optional<Optional<VerifiedToken>> verifyWithoutBlocking(String token) {
-        VerifiedToken signed = signedAndUnexpired(token);
-        if (signed == null) {
-            return Optional.of(Optional.empty());
-        }
-        Boolean revoked = revocations.knownAnswer(signed);
-        if (revoked == null) {
-            return Optional.empty();
-        }
-        return Optional.of(revoked ? Optional.empty() : Optional.of(signed));
+    Boolean knownRevocation(VerifiedToken signed) {
+        return revocations.knownAnswer(signed);
+    }
+
+    /** {@link RevocationList#isRevoked}: may ask PostgreSQL (not on the event loop); 503 when it cannot. */
+    boolean isRevoked(VerifiedToken signed) {
+        return revocations.isRevoked(signed);
     }
 
     /** The token checked for all but revocation, from the cache when seen before; null when it fails a check. */
-    private VerifiedToken signedAndUnexpired(String token) {
+    VerifiedToken signedAndUnexpired(String token) {
         if (token == null || token.isBlank()) {
             return null;
         }

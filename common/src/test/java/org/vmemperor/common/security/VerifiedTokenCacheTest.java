@@ -39,6 +39,36 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void answersOnlyTheWholeTokenThatWasVerified() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(10);
+        String signature = "S".repeat(10) + "t".repeat(VerifiedTokenCache.KEY_CHARS);
+        String real = "header.payload." + signature;
+        VerifiedToken valid = token("a", Instant.now().plusSeconds(60));
+        cache.put(real, valid);
+
+        // the same signature's tail (the cache's key) under another payload, header or signature start
+        assertThat(cache.get("header.pAyload." + signature)).isNull();
+        assertThat(cache.get("headeR.payload." + signature)).isNull();
+        assertThat(cache.get("header.payload." + "s" + signature.substring(1))).isNull();
+        assertThat(cache.get("payload." + signature)).isNull();
+        assertThat(cache.get(signature.substring(10))).isNull();
+        // another signature's tail
+        assertThat(cache.get(real.substring(0, real.length() - 1) + "u")).isNull();
+        // and the real one is still there
+        assertThat(cache.get(new String(real))).isSameAs(valid);
+    }
+
+    @Test
+    void shortTokensAreTheirOwnKey() {
+        VerifiedTokenCache cache = new VerifiedTokenCache(10);
+        VerifiedToken valid = token("a", Instant.now().plusSeconds(60));
+        cache.put("short", valid);
+        assertThat(cache.get("short")).isSameAs(valid);
+        assertThat(cache.get("shorT")).isNull();
+        assertThat(cache.get("")).isNull();
+    }
+
+    @Test
     void sizeZeroRemembersNothing() {
         VerifiedTokenCache cache = new VerifiedTokenCache(0);
         cache.put("token-a", token("a", Instant.now().plusSeconds(60)));

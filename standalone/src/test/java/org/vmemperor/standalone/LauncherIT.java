@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +32,19 @@ import org.junit.jupiter.api.Test;
  * The launcher users start the standalone with ({@code bin/vmemperor-run}, the root README's command) and its
  * class-data archive, on a copy of the packaged application so that the build's own is left alone: a first start makes
  * the archive when it stops, the next one maps it, a damaged archive is refused and made again, a rebuilt application
- * gets a new one and the old one goes, and a directory it cannot write does not stop the start. Behaviour only: how
- * much faster a start is, is measured by bench/standalone-startup.sh.
+ * gets a new one and the old one goes, and a directory it cannot write does not stop the start; on JDK 25 and later
+ * the archive is an AOT cache, made, mapped and refused the same way. Behaviour only: how much faster a start is, is
+ * measured by bench/standalone-startup.sh.
  */
 class LauncherIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path LAUNCHER = Path.of("..", "bin", "vmemperor-run").toAbsolutePath().normalize();
+    /**
+     * The JDK 25 or later the AOT cache is tested with: {@code -Dvmemperor.test.aot-jdk=<java home>}, else the newest
+     * under /usr/lib/jvm; {@code none} leaves it untested on a machine without one (the test then says so).
+     */
+    private static final String AOT_JDK = System.getProperty("vmemperor.test.aot-jdk", "");
 
     private Path work;
     private Path app;
@@ -83,8 +92,11 @@ class LauncherIT {
         // first start: no archive yet, the JVM writes it when it stops
         String log = startUntilReady(Map.of());
         assertThat(log).contains("no class-data archive yet");
+        // glibc's arenas are limited unless the caller says otherwise
+        assertThat(environment()).contains("MALLOC_ARENA_MAX=2");
         stopCleanly();
         Path archive = onlyArchive();
+        assertThat(archive.getFileName().toString()).endsWith(".jsa");
 
         // second start: the archive is checked and mapped into the JVM
         log = startUntilReady(Map.of());
@@ -130,13 +142,71 @@ class LauncherIT {
         stopCleanly();
     }
 
+    @Test
+    void onJdk25MakesMapsAndRefusesAnAotCache() throws Exception {
+        Path jdk = aotJdk();
+        Map<String, String> onJdk25 = Map.of("JAVA_HOME", jdk.toString(), "MALLOC_ARENA_MAX", "4");
+        String log = startUntilReady(onJdk25);
+        assertThat(log).contains("no class-data archive yet");
+        // JDK 24+'s warnings about Netty's sun.misc.Unsafe and Brotli4j's native access are not printed
+        assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
+        assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
+        stopCleanly();
+        Path cache = onlyArchive();
+        assertThat(cache.getFileName().toString()).endsWith(".aot");
+
+        log = startUntilReady(onJdk25);
+        assertThat(log).doesNotContain("vmemperor-run:");
+        assertThat(mappedFiles()).contains(cache.toString());
+        stopCleanly();
+
+        cache.toFile().setWritable(true);
+        try (RandomAccessFile file = new RandomAccessFile(cache.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            file.write("damaged!".getBytes());
+        }
+        log = startUntilReady(onJdk25);
+        assertThat(log).contains("refused by the JVM");
+        assertThat(mappedFiles()).doesNotContain(cache.toString());
+        stopCleanly();
+        assertThat(onlyArchive()).isEqualTo(cache);
+    }
+
+    private static Path aotJdk() throws IOException {
+        Assumptions.assumeFalse(AOT_JDK.equals("none"), "-Dvmemperor.test.aot-jdk=none: the AOT cache is not tested");
+        if (!AOT_JDK.isEmpty()) {
+            return Path.of(AOT_JDK);
+        }
+        Optional<Path> found;
+        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            found = homes.filter(home -> featureRelease(home) >= 25).max(Comparator.comparing(LauncherIT::featureRelease));
+        }
+        return found.orElseThrow(() -> new AssertionError("no JDK 25 or later under /usr/lib/jvm to test the AOT cache"
+                + " with: install one, name it with -Dvmemperor.test.aot-jdk=<java home>, or pass"
+                + " -Dvmemperor.test.aot-jdk=none"));
+    }
+
+    /** 25 for a JDK whose release file says JAVA_VERSION="25.0.3"; 0 for anything else. */
+    private static int featureRelease(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"") && Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                    return Integer.parseInt(line.substring("JAVA_VERSION=\"".length()).split("[.\"]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not a JDK
+        }
+        return 0;
+    }
+
     private String startUntilReady(Map<String, String> extra) throws Exception {
         int port = freePort();
         Path log = work.resolve("run" + (++runs) + ".log");
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), app.resolve("quarkus-run.jar").toString());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("QUARKUS_DATASOURCE")
-                || name.startsWith("VMEMPEROR_") || name.startsWith("JAVA_OPTS"));
+                || name.startsWith("VMEMPEROR_") || name.startsWith("JAVA_OPTS") || name.equals("MALLOC_ARENA_MAX"));
         Map<String, String> settings = new HashMap<>(Map.of(
                 "JAVA_HOME", System.getProperty("java.home"),
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
@@ -167,10 +237,17 @@ class LauncherIT {
 
     private Path onlyArchive() throws IOException {
         try (Stream<Path> files = Files.list(app.resolve("cds"))) {
-            List<Path> archives = files.filter(p -> p.getFileName().toString().endsWith(".jsa")).toList();
-            assertThat(archives).as("one archive").hasSize(1);
+            List<Path> archives = files.filter(p -> p.getFileName().toString().matches(".*[.](jsa|aot)")).toList();
+            assertThat(archives).as("one archive, after the run logged:%n%s",
+                    Files.readString(work.resolve("run" + runs + ".log"))).hasSize(1);
             return archives.get(0);
         }
+    }
+
+    /** The running application's environment, one NAME=value per line. */
+    private String environment() throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"))).replace('\0',
+                '\n');
     }
 
     private String mappedFiles() throws IOException {

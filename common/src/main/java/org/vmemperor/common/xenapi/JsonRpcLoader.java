@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The first load of the pool over JSON-RPC, read with Jackson's streaming parser straight into cached objects. The
  * SDK's XML-RPC path builds the whole answer (225 MB of XML for 10,000 VMs) as a DOM-like tree of maps, then typed
  * records, then field maps; here each record is read once and kept, and strings repeated across objects (refs, enum
- * values, "") are shared. Two ways, measured by bench/cache-load.sh:
+ * values, "") are shared. Two ways, measured by bench/run-all.sh (its loads phase):
  * <ul>
  * <li>{@link #eventFrom}: one {@code event.from(classes, "", 0)}, as the SDK path does;</li>
  * <li>{@link #perClass}: a token from a small {@code event.from}, then {@code <class>.get_all_records} of every class

@@ -53,12 +53,15 @@ start_standalone() {
     local name=$1 pool=${2:-} port; port=$(free_port)
     APP_LOG=$WORK/standalone-$name.log
     local start; start=$(now_ms)
+    # as users start it (bin/vmemperor-run: its JVM settings, such as MALLOC_ARENA_MAX), without a class-data archive
+    # so that figures compare with `java -jar` ones; BENCH_JAVA_OPTS adds JVM options
+    local launch=(env "JAVA_OPTS=${BENCH_JAVA_OPTS:-}" VMEMPEROR_CDS=off "$ROOT/bin/vmemperor-run" "$JAR")
     if [ -n "$pool" ]; then
         env ${EXTRA_ENV:-} VMEMPEROR_XENAPI_URL=$pool VMEMPEROR_XENAPI_PASSWORD=$PASSWORD QUARKUS_HTTP_PORT=$port \
-            VMEMPEROR_DATA_DIR="$WORK/data" VMEMPEROR_BENCH_CONSTANT_ROUTE=true java -jar "$JAR" >"$APP_LOG" 2>&1 &
+            VMEMPEROR_DATA_DIR="$WORK/data" VMEMPEROR_BENCH_CONSTANT_ROUTE=true "${launch[@]}" >"$APP_LOG" 2>&1 &
     else
         VMEMPEROR_XENAPI_PASSWORD=$PASSWORD QUARKUS_HTTP_PORT=$port VMEMPEROR_DATA_DIR="$WORK/data-inproc" \
-            VMEMPEROR_SIMULATOR_VMS=$INPROC_VMS java -jar "$JAR" >"$APP_LOG" 2>&1 &
+            VMEMPEROR_SIMULATOR_VMS=$INPROC_VMS "${launch[@]}" >"$APP_LOG" 2>&1 &
     fi
     APP_PID=$!; PIDS+=("$APP_PID")
     APP="http://127.0.0.1:$port"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Measures the packaged standalone's start: time from launch to /q/health/ready UP, the JVM's CPU time (user + system)
 # at that moment, its RSS once ready, and how long the cache took to load the pool (from its log line). Each run starts
-# it twice, one after the other on the same data directory: as `java -jar` and as users run it (bin/vmemperor-run,
-# with its class-data archive in a directory of the bench's own). The launcher's first start makes the archive (when
-# it stops) and is reported apart. Build first: ./mvnw -B package -DskipTests
+# it one after the other on the same data directory: as `java -jar` and as users run it (bin/vmemperor-run, with its
+# class-data archive in a directory of the bench's own), and, when a JDK 25 or later is installed, with the launcher on
+# it (its AOT cache). The launcher's first starts make the archives (when they stop) and are reported apart.
+# Build first: ./mvnw -B package -DskipTests
 # Usage: bench/standalone-startup.sh [VMS] [RUNS]      e.g. bench/standalone-startup.sh 3 5
+#   BENCH_AOT_JDK=<java home> picks the JDK 25+ (default: the newest under /usr/lib/jvm), BENCH_AOT_JDK=none skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VMS=${1:-3}
@@ -20,6 +22,15 @@ DATA=$(mktemp -d /tmp/vmemperor-bench.XXXXXX)
 trap 'rm -rf "$DATA"' EXIT
 READY_JAVA=()
 READY_LAUNCHER=()
+READY_AOT=()
+AOT_JDK=${BENCH_AOT_JDK:-}
+if [[ -z "$AOT_JDK" ]]; then
+    for home in /usr/lib/jvm/*; do
+        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
+        [[ "$v" =~ ^[0-9]+$ ]] && ((v >= 25)) && [[ -x "$home/bin/java" ]] && AOT_JDK=$home
+    done
+fi
+[[ "$AOT_JDK" == none ]] && AOT_JDK=""
 
 # start NAME COMMAND...: starts, waits for ready, prints a line, stops (SIGTERM, waiting for the end: the launcher's
 # first run writes its archive then). Sets READY_MS.
@@ -58,13 +69,21 @@ echo "first starts (initdb of the embedded PostgreSQL and the demo pool; the lau
 start "java -jar, first" java -jar "$JAR"
 start "launcher, first" bin/vmemperor-run "$JAR"
 ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }
+if [[ -n "$AOT_JDK" ]]; then
+    start "launcher JDK 25, first" env JAVA_HOME="$AOT_JDK" bin/vmemperor-run "$JAR"
+    ls "$DATA"/cds/app-*.aot >/dev/null 2>&1 || { echo "the launcher made no AOT cache" >&2; exit 1; }
+fi
 for run in $(seq 1 "$RUNS"); do
     echo "run $run:"
     start "java -jar" java -jar "$JAR"
     READY_JAVA+=("$READY_MS")
     start "bin/vmemperor-run" bin/vmemperor-run "$JAR"
     READY_LAUNCHER+=("$READY_MS")
+    if [[ -n "$AOT_JDK" ]]; then
+        start "bin/vmemperor-run, JDK 25" env JAVA_HOME="$AOT_JDK" bin/vmemperor-run "$JAR"
+        READY_AOT+=("$READY_MS")
+    fi
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 echo "median ready: java -jar $(median "${READY_JAVA[@]}") ms, bin/vmemperor-run $(median "${READY_LAUNCHER[@]}") ms" \
-    "(load average $(loadavg))"
+    "${AOT_JDK:+, on $AOT_JDK $(median "${READY_AOT[@]}") ms} (load average $(loadavg))"

@@ -240,37 +240,38 @@ class VmListSocketTest {
 
     /**
      * Initial records are written once per version of a VM and the same message is handed to every socket that opens
-     * while the VM stays as it is: still, each socket gets only the VMs its user holds a right on.
+     * while the VM stays as it is: still, each socket gets only the VMs its user holds a right on. (Users of their own:
+     * the application and pool are shared with other test classes, whose users hold rights on VMs of their own.)
      */
     @Test
     void initialRecordsSharedBySocketsStillFollowEachUsersRights() throws Exception {
-        String ritaVm = ownedVm("rita");
-        String samVm = ownedVm("sam");
+        String ruthVm = ownedVm("ruth");
+        String simonVm = ownedVm("simon");
         Client admin = new Client();
         WebSocket adminSocket = connect(admin, "Authorization", "Bearer " + users.adminToken());
-        Client rita = new Client();
-        Client sam = new Client();
-        WebSocket ritaSocket = null;
-        WebSocket samSocket = null;
+        Client ruth = new Client();
+        Client simon = new Client();
+        WebSocket ruthSocket = null;
+        WebSocket simonSocket = null;
         try {
             // the administrator's socket has the messages of both VMs written before the others open
-            await().atMost(WAIT).until(() -> initialOf(admin, ritaVm) != null && initialOf(admin, samVm) != null);
-            ritaSocket = connect(rita, "Authorization", "Bearer " + users.token("rita"));
-            samSocket = connect(sam, "Authorization", "Bearer " + users.token("sam"));
-            await().atMost(WAIT).until(() -> initialOf(rita, ritaVm) != null && initialOf(sam, samVm) != null);
+            await().atMost(WAIT).until(() -> initialOf(admin, ruthVm) != null && initialOf(admin, simonVm) != null);
+            ruthSocket = connect(ruth, "Authorization", "Bearer " + users.token("ruth"));
+            simonSocket = connect(simon, "Authorization", "Bearer " + users.token("simon"));
+            await().atMost(WAIT).until(() -> initialOf(ruth, ruthVm) != null && initialOf(simon, simonVm) != null);
 
-            assertThat(rita.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(ritaVm);
-            assertThat(sam.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(samVm);
-            assertThat(initialOf(rita, ritaVm)).isEqualTo(initialOf(admin, ritaVm));
-            assertThat(initialOf(sam, samVm)).isEqualTo(initialOf(admin, samVm));
-            assertThat(rita.messages).hasSameSizeAs(rita.ofType("initial"));
+            assertThat(ruth.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(ruthVm);
+            assertThat(simon.ofType("initial")).extracting(m -> m.path("uuid").asText()).containsExactly(simonVm);
+            assertThat(initialOf(ruth, ruthVm)).isEqualTo(initialOf(admin, ruthVm));
+            assertThat(initialOf(simon, simonVm)).isEqualTo(initialOf(admin, simonVm));
+            assertThat(ruth.messages).hasSameSizeAs(ruth.ofType("initial"));
         } finally {
             adminSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-            if (ritaSocket != null) {
-                ritaSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            if (ruthSocket != null) {
+                ruthSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
             }
-            if (samSocket != null) {
-                samSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            if (simonSocket != null) {
+                simonSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
             }
         }
     }

@@ -26,8 +26,10 @@ READY_AOT=()
 AOT_JDK=${BENCH_AOT_JDK:-}
 if [[ -z "$AOT_JDK" ]]; then
     for home in /usr/lib/jvm/*; do
-        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
-        [[ "$v" =~ ^[0-9]+$ ]] && ((v >= 25)) && [[ -x "$home/bin/java" ]] && AOT_JDK=$home
+        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null) || true
+        if [[ "$v" =~ ^[0-9]+$ && "$v" -ge 25 && -x "$home/bin/java" ]]; then
+            AOT_JDK=$home
+        fi
     done
 fi
 [[ "$AOT_JDK" == none ]] && AOT_JDK=""
@@ -70,8 +72,9 @@ start "java -jar, first" java -jar "$JAR"
 start "launcher, first" bin/vmemperor-run "$JAR"
 ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }
 if [[ -n "$AOT_JDK" ]]; then
-    start "launcher JDK 25, first" env JAVA_HOME="$AOT_JDK" bin/vmemperor-run "$JAR"
-    ls "$DATA"/cds/app-*.aot >/dev/null 2>&1 || { echo "the launcher made no AOT cache" >&2; exit 1; }
+    # a directory of its own: a launcher that makes an archive deletes the application's others (earlier builds, JDKs)
+    start "launcher JDK 25, first" env JAVA_HOME="$AOT_JDK" VMEMPEROR_CDS_DIR="$DATA/cds25" bin/vmemperor-run "$JAR"
+    ls "$DATA"/cds25/app-*.aot >/dev/null 2>&1 || { echo "the launcher made no AOT cache" >&2; exit 1; }
 fi
 for run in $(seq 1 "$RUNS"); do
     echo "run $run:"
@@ -80,10 +83,9 @@ for run in $(seq 1 "$RUNS"); do
     start "bin/vmemperor-run" bin/vmemperor-run "$JAR"
     READY_LAUNCHER+=("$READY_MS")
     if [[ -n "$AOT_JDK" ]]; then
-        start "bin/vmemperor-run, JDK 25" env JAVA_HOME="$AOT_JDK" bin/vmemperor-run "$JAR"
+        start "bin/vmemperor-run, JDK 25" env JAVA_HOME="$AOT_JDK" VMEMPEROR_CDS_DIR="$DATA/cds25" bin/vmemperor-run "$JAR"
         READY_AOT+=("$READY_MS")
     fi
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-echo "median ready: java -jar $(median "${READY_JAVA[@]}") ms, bin/vmemperor-run $(median "${READY_LAUNCHER[@]}") ms" \
-    "${AOT_JDK:+, on $AOT_JDK $(median "${READY_AOT[@]}") ms} (load average $(loadavg))"
+echo "median ready: java -jar $(median "${READY_JAVA[@]}") ms, bin/vmemperor-run $(median "${READY_LAUNCHER[@]}") ms${AOT_JDK:+, on $AOT_JDK $(median "${READY_AOT[@]}") ms} (load average $(loadavg))"

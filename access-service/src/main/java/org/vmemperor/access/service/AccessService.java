@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.vmemperor.common.access.AccessEntry;
 import org.vmemperor.common.access.AccessList;
+import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.AccessRightsWriter;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.access.ObjectType;
@@ -29,7 +30,7 @@ public class AccessService {
     /** The object's rights; the caller needs some right on it (administrators always pass). */
     public List<AccessEntry> getAccess(UserPrincipal caller, ObjectType type, String uuid) {
         AccessList rights = writer.read(type, uuid);
-        if (!caller.admin() && !rights.holdsAny(caller)) {
+        if (!AccessRights.canSee(caller, rights)) {
             throw ApiException.accessDenied("no right on this object");
         }
         return rights.entries();

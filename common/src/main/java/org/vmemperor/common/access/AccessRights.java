@@ -34,7 +34,12 @@ public final class AccessRights {
 
     /** Whether {@code user} holds any right on a cached object: what lists filter by. */
     public static boolean canSee(UserPrincipal user, XenObject object) {
-        return user.admin() || object.access().holdsAny(user);
+        return canSee(user, object.access());
+    }
+
+    /** Whether {@code user} holds any right in these rights (administrators always do). */
+    public static boolean canSee(UserPrincipal user, AccessList rights) {
+        return user.admin() || rights.holdsAny(user);
     }
 
     /** Whether {@code user} may perform {@code action} on the object with this {@code other_config}. */
@@ -51,7 +56,7 @@ public final class AccessRights {
 
     /** Whether {@code user} holds any right on the object: what lists filter by and what /getaccess needs. */
     public static boolean canSee(UserPrincipal user, Map<String, String> otherConfig) {
-        return user.admin() || AccessList.fromOtherConfig(otherConfig).holdsAny(user);
+        return user.admin() || canSee(user, AccessList.fromOtherConfig(otherConfig));
     }
 
     /** The spec's list form of the object's rights. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 
 import org.jboss.logging.Logger;
+import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.metrics.Gauges;
 import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
@@ -277,6 +278,6 @@ public class VmListSocket {
     }
 
     private static boolean visible(UserPrincipal user, VmRecordFeed.Snapshot snapshot) {
-        return user.admin() || snapshot.access().holdsAny(user);
+        return AccessRights.canSee(user, snapshot.access());
     }
 }

@@ -107,11 +107,7 @@ class LauncherIT {
 
         // a damaged archive (bytes overwritten in its middle) is refused by the JVM's check, the application starts
         // without it and writes a good one when it stops
-        archive.toFile().setWritable(true);
-        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
-            file.seek(file.length() / 2);
-            file.write("damaged!".getBytes());
-        }
+        damageTheMiddleOf(archive);
         log = startUntilReady(Map.of());
         assertThat(log).contains("refused by the JVM");
         assertThat(mappedFiles()).doesNotContain(archive.toString());
@@ -160,16 +156,21 @@ class LauncherIT {
         assertThat(mappedFiles()).contains(cache.toString());
         stopCleanly();
 
-        cache.toFile().setWritable(true);
-        try (RandomAccessFile file = new RandomAccessFile(cache.toFile(), "rw")) {
-            file.seek(file.length() / 2);
-            file.write("damaged!".getBytes());
-        }
+        damageTheMiddleOf(cache);
         log = startUntilReady(onJdk25);
         assertThat(log).contains("refused by the JVM");
         assertThat(mappedFiles()).doesNotContain(cache.toString());
         stopCleanly();
         assertThat(onlyArchive()).isEqualTo(cache);
+    }
+
+    /** Bytes overwritten in the middle of the file: a damaged body, which only the archive's checksums reveal. */
+    private static void damageTheMiddleOf(Path archive) throws IOException {
+        archive.toFile().setWritable(true);
+        try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            file.write("damaged!".getBytes());
+        }
     }
 
     private static Path aotJdk() throws IOException {

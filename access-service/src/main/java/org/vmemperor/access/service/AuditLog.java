@@ -3,31 +3,30 @@ package org.vmemperor.access.service;
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
-import org.vmemperor.access.entity.AuditEntry;
+import org.vmemperor.common.db.Database;
 
 /**
- * Writes security decisions to the audit_log table. Each entry commits on its own, so that a refusal is recorded
- * although the request then fails. Callers pass names and ids, never a password or a token.
+ * Writes security decisions to the audit_log table. Each entry commits on its own (a transaction and connection of its
+ * own, never a caller's), so that a refusal is recorded although the request then fails. Callers pass names and ids, never a
+ * password or a token.
  */
 @ApplicationScoped
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    private final Database database;
+
+    public AuditLog(Database database) {
+        this.database = database;
+    }
+
     public void record(String actor, String action, String target, String detail, String address, boolean success) {
-        AuditEntry entry = new AuditEntry();
-        entry.at = Instant.now();
-        entry.actor = truncate(actor, 300);
-        entry.action = action;
-        entry.target = truncate(target, 300);
-        entry.detail = detail;
-        entry.address = truncate(address, 64);
-        entry.success = success;
-        entry.persist();
+        database.run(connection -> Database.update(connection, "INSERT INTO audit_log"
+                + " (at, actor, action, target, detail, address, success) VALUES (?, ?, ?, ?, ?, ?, ?)", Instant.now(),
+                truncate(actor, 300), action, truncate(target, 300), detail, truncate(address, 64), success));
         LOG.infof("audit: %s %s %s%s from %s: %s", actor, action, target == null ? "" : target,
                 detail == null ? "" : " (" + detail + ")", address, success ? "ok" : "refused");
     }

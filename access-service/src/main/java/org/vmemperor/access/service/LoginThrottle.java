@@ -1,17 +1,16 @@
 package org.vmemperor.access.service;
 
-import java.sql.Timestamp;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 import org.vmemperor.access.config.AccessConfig;
+import org.vmemperor.common.db.Database;
 import org.vmemperor.common.error.ApiException;
 
 import io.micrometer.core.instrument.Counter;
@@ -28,12 +27,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class LoginThrottle {
 
     private final AccessConfig.Throttle config;
-    private final EntityManager entityManager;
+    private final Database database;
     private final Counter throttled;
 
-    public LoginThrottle(AccessConfig config, EntityManager entityManager, MeterRegistry metrics) {
+    /** A row of {@code login_throttle}. */
+    private record Failures(int count, Instant last) {
+    }
+
+    public LoginThrottle(AccessConfig config, Database database, MeterRegistry metrics) {
         this.config = config.throttle();
-        this.entityManager = entityManager;
+        this.database = database;
         this.throttled = Counter.builder("vmemperor.logins.throttled")
                 .description("login attempts answered 429 without checking the password").register(metrics);
     }
@@ -47,39 +50,38 @@ public class LoginThrottle {
     }
 
     /** 429 when either counter asks the caller to wait. */
-    @Transactional
     public void check(String username, String address) {
-        long wait = Math.max(waitSeconds(userKey(username), config.freeFailuresPerUser()),
-                waitSeconds(addressKey(address), config.freeFailuresPerAddress()));
+        long wait = database.call(connection -> Math.max(
+                waitSeconds(connection, userKey(username), config.freeFailuresPerUser()),
+                waitSeconds(connection, addressKey(address), config.freeFailuresPerAddress())));
         if (wait > 0) {
             throttled.increment();
             throw ApiException.tooManyRequests("too many failed logins; try again later", (int) wait);
         }
     }
 
-    @Transactional
     public void recordFailure(String username, String address) {
-        increment(userKey(username));
-        increment(addressKey(address));
+        database.run(connection -> {
+            increment(connection, userKey(username));
+            increment(connection, addressKey(address));
+        });
     }
 
     /** A success clears the user name's counter (the address keeps its own: one good login must not reset it). */
-    @Transactional
     public void recordSuccess(String username) {
-        entityManager.createNativeQuery("DELETE FROM login_throttle WHERE throttle_key = ?1")
-                .setParameter(1, userKey(username)).executeUpdate();
+        database.run(connection -> Database.update(connection, "DELETE FROM login_throttle WHERE throttle_key = ?",
+                userKey(username)));
     }
 
-    private long waitSeconds(String key, int freeFailures) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager
-                .createNativeQuery("SELECT failures, last_failure FROM login_throttle WHERE throttle_key = ?1")
-                .setParameter(1, key).getResultList();
-        if (rows.isEmpty()) {
+    private long waitSeconds(Connection connection, String key, int freeFailures) throws SQLException {
+        Optional<Failures> row = Database.first(connection,
+                "SELECT failures, last_failure FROM login_throttle WHERE throttle_key = ?",
+                rows -> new Failures(rows.getInt("failures"), Database.instant(rows, "last_failure")), key);
+        if (row.isEmpty()) {
             return 0;
         }
-        int failures = ((Number) rows.get(0)[0]).intValue();
-        Instant last = toInstant(rows.get(0)[1]);
+        int failures = row.get().count();
+        Instant last = row.get().last();
         Instant now = Instant.now();
         if (failures < freeFailures || last.plus(config.forgetAfter()).isBefore(now)) {
             return 0;
@@ -98,25 +100,11 @@ public class LoginThrottle {
         return delay.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : delay;
     }
 
-    private void increment(String key) {
-        Timestamp forgetBefore = Timestamp.from(Instant.now().minus(config.forgetAfter()));
-        entityManager.createNativeQuery("INSERT INTO login_throttle (throttle_key, failures, last_failure)"
-                + " VALUES (?1, 1, now()) ON CONFLICT (throttle_key) DO UPDATE SET"
-                + " failures = CASE WHEN login_throttle.last_failure < ?2 THEN 1 ELSE login_throttle.failures + 1 END,"
-                + " last_failure = now()")
-                .setParameter(1, key).setParameter(2, forgetBefore).executeUpdate();
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    private void increment(Connection connection, String key) throws SQLException {
+        Instant forgetBefore = Instant.now().minus(config.forgetAfter());
+        Database.update(connection, "INSERT INTO login_throttle (throttle_key, failures, last_failure)"
+                + " VALUES (?, 1, now()) ON CONFLICT (throttle_key) DO UPDATE SET"
+                + " failures = CASE WHEN login_throttle.last_failure < ? THEN 1 ELSE login_throttle.failures + 1 END,"
+                + " last_failure = now()", key, forgetBefore);
     }
 }

@@ -166,15 +166,14 @@ public class RevocationList {
     }
 
     /**
-     * Ends every session of a user ({@code users/<id>}) signed so far, on every replica within the cache TTL. Runs in
-     * the caller's transaction when there is one, so that it commits (or not) with the change that requires it.
+     * Ends every session of a user ({@code users/<id>}) signed so far, on every replica within the cache TTL. Runs on
+     * the caller's connection, in its transaction, so that it commits (or not) with the change that requires it.
      */
-    public void endSessionsOf(String userId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement upsert = connection.prepareStatement(
-                        "INSERT INTO session_epoch (user_id, epoch, changed_at) VALUES (?, 1, now())"
-                                + " ON CONFLICT (user_id) DO UPDATE"
-                                + " SET epoch = session_epoch.epoch + 1, changed_at = now()")) {
+    public void endSessionsOf(Connection connection, String userId) {
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO session_epoch (user_id, epoch, changed_at) VALUES (?, 1, now())"
+                        + " ON CONFLICT (user_id) DO UPDATE"
+                        + " SET epoch = session_epoch.epoch + 1, changed_at = now()")) {
             upsert.setString(1, userId);
             upsert.executeUpdate();
         } catch (SQLException e) {
@@ -190,9 +189,16 @@ public class RevocationList {
      * epoch and the old groups.
      */
     public long sessionEpoch(String userId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection
-                        .prepareStatement("SELECT epoch FROM session_epoch WHERE user_id = ?")) {
+        try (Connection connection = dataSource.getConnection()) {
+            return sessionEpoch(connection, userId);
+        } catch (SQLException e) {
+            throw ApiException.unavailable("the session store is unavailable", 5);
+        }
+    }
+
+    /** {@link #sessionEpoch(String)} on the caller's connection, in its transaction. */
+    public long sessionEpoch(Connection connection, String userId) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT epoch FROM session_epoch WHERE user_id = ?")) {
             query.setString(1, userId);
             try (ResultSet row = query.executeQuery()) {
                 return row.next() ? row.getLong(1) : 0;

@@ -13,7 +13,7 @@ public final class TokenClaims {
     public static final String ADMIN = "admin";
     /**
      * The user's session epoch when the token was signed; a token below the user's current epoch is refused (see
-     * {@link RevocationList#endSessionsOf(String)}). Absent (tokens signed before it existed) reads as 0.
+     * {@link RevocationList#endSessionsOf(java.sql.Connection, String)}). Absent (tokens signed before it existed) reads as 0.
      */
     public static final String SESSION_EPOCH = "session_epoch";
     /** The only signature algorithm issued and accepted. */

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param principal who it speaks for
  * @param tokenId its {@code jti}, the handle for revocation
  * @param expiresAt its {@code exp}
- * @param sessionEpoch its user's session epoch when it was signed ({@link RevocationList#endSessionsOf(String)})
+ * @param sessionEpoch its user's session epoch when it was signed
+ *        ({@link RevocationList#endSessionsOf(java.sql.Connection, String)})
  */
 public record VerifiedToken(UserPrincipal principal, String tokenId, Instant expiresAt, long sessionEpoch) {
 }

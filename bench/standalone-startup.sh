@@ -7,6 +7,9 @@
 # Build first: ./mvnw -B package -DskipTests
 # Usage: bench/standalone-startup.sh [VMS] [RUNS]      e.g. bench/standalone-startup.sh 3 5
 #   BENCH_AOT_JDK=<java home> picks the JDK 25+ (default: the newest under /usr/lib/jvm), BENCH_AOT_JDK=none skips it
+#   BENCH_EXTERNAL=1 measures the production arrangement instead: the pool and the database outside the process (the
+#   simulator's jar with VMS VMs, started here once, and the PostgreSQL of DB_URL/DB_USER/DB_PASSWORD, which must be
+#   set), so readiness is the service's own start and first load, without the demo's simulator and embedded database
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VMS=${1:-3}
@@ -19,7 +22,22 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 TICKS=$(getconf CLK_TCK)
 
 DATA=$(mktemp -d /tmp/vmemperor-bench.XXXXXX)
-trap 'rm -rf "$DATA"' EXIT
+SIM_PID=""
+trap '[ -z "$SIM_PID" ] || { kill "$SIM_PID"; wait "$SIM_PID"; } 2>/dev/null; rm -rf "$DATA"' EXIT
+EXTERNAL=()
+if [[ -n "${BENCH_EXTERNAL:-}" ]]; then
+    [[ -n "${DB_URL:-}" ]] || { echo "BENCH_EXTERNAL needs DB_URL (and DB_USER, DB_PASSWORD)" >&2; exit 1; }
+    SIM_JAR=$(ls xapi-simulator/target/xapi-simulator-*.jar | head -1)
+    sim_port=$(free_port)
+    java -jar "$SIM_JAR" --port "$sim_port" --password vmemperor --vms "$VMS" >"$DATA/simulator.log" 2>&1 &
+    SIM_PID=$!
+    until curl -s -o /dev/null -X POST -d '{"jsonrpc":"2.0","method":"system.listMethods","params":[],"id":1}' \
+        "http://127.0.0.1:$sim_port/jsonrpc"; do
+        kill -0 "$SIM_PID" 2>/dev/null || { cat "$DATA/simulator.log" >&2; exit 1; }
+        sleep 0.2
+    done
+    EXTERNAL=(VMEMPEROR_XENAPI_URL="http://127.0.0.1:$sim_port/" VMEMPEROR_XENAPI_PASSWORD=vmemperor)
+fi
 READY_JAVA=()
 READY_LAUNCHER=()
 READY_AOT=()
@@ -42,8 +60,8 @@ start() {
     port=$(free_port)
     log="$DATA/${name//[^a-z0-9]/_}.log"
     start_ns=$(date +%s%N)
-    QUARKUS_HTTP_PORT=$port VMEMPEROR_DATA_DIR="$DATA/data" VMEMPEROR_SIMULATOR_VMS=$VMS VMEMPEROR_CDS_DIR="$DATA/cds" \
-        "$@" >"$log" 2>&1 &
+    env "${EXTERNAL[@]}" QUARKUS_HTTP_PORT=$port VMEMPEROR_DATA_DIR="$DATA/data" VMEMPEROR_SIMULATOR_VMS=$VMS \
+        VMEMPEROR_CDS_DIR="$DATA/cds" "$@" >"$log" 2>&1 &
     pid=$!
     until curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; do
         kill -0 "$pid" 2>/dev/null || { echo "standalone died, see $log" >&2; cat "$log" >&2; exit 1; }
@@ -66,8 +84,8 @@ start() {
     wait "$pid" 2>/dev/null || true
 }
 
-echo "vms=$VMS runs=$RUNS, $(nproc) cores, load average $(loadavg)"
-echo "first starts (initdb of the embedded PostgreSQL and the demo pool; the launcher's makes its archive at its stop):"
+echo "vms=$VMS runs=$RUNS, $(nproc) cores, load average $(loadavg)${BENCH_EXTERNAL:+; pool (simulator) and database outside}"
+echo "first starts (the demo pool, initdb of an embedded PostgreSQL; the launcher's makes its archive at its stop):"
 start "java -jar, first" java -jar "$JAR"
 start "launcher, first" bin/vmemperor-run "$JAR"
 ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }

@@ -10,13 +10,13 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
 
+import org.vmemperor.common.db.Database;
 import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.console.config.ConsoleConfig;
+import org.vmemperor.console.service.ConsoleTicketRepository.TicketRow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,64 +74,60 @@ public class ConsoleTickets {
         }
     }
 
+    private final Database database;
+    private final ConsoleTicketRepository rows;
     private final ConsoleConfig config;
     private final ObjectMapper json;
 
-    public ConsoleTickets(ConsoleConfig config, ObjectMapper json) {
+    public ConsoleTickets(Database database, ConsoleTicketRepository rows, ConsoleConfig config, ObjectMapper json) {
+        this.database = database;
+        this.rows = rows;
         this.config = config;
         this.json = json;
     }
 
     /** Issues a secret for {@code vmUuid}, bound to the session {@code token}. */
-    @Transactional
     public Issued issue(VerifiedToken token, String vmUuid) {
         byte[] random = new byte[SECRET_BYTES];
         RANDOM.nextBytes(random);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Instant now = Instant.now();
-        ConsoleTicketEntity row = new ConsoleTicketEntity();
-        row.secretSha256 = sha256(secret);
-        row.vmUuid = vmUuid;
-        row.userId = token.principal().id();
-        row.principal = toJson(token.principal());
-        row.tokenId = token.tokenId();
-        row.tokenExpires = token.expiresAt();
-        row.sessionEpoch = token.sessionEpoch();
-        row.created = now;
-        row.expires = now.plus(config.secretLifetime());
-        row.persist();
-        return new Issued(secret, row.expires);
+        TicketRow row = new TicketRow(sha256(secret), vmUuid, token.principal().id(), toJson(token.principal()),
+                token.tokenId(), token.expiresAt(), token.sessionEpoch(), now, now.plus(config.secretLifetime()), null);
+        database.run(connection -> rows.insert(connection, row));
+        return new Issued(secret, row.expires());
     }
 
     /**
      * Accepts a secret once: the row is locked, checked and marked used in one transaction, so of two WebSockets
      * opened with one secret (on any replicas) exactly one gets the ticket.
      */
-    @Transactional
     public Consumed consume(String secret) {
         if (secret == null || !SECRET.matcher(secret).matches()) {
             return new Consumed(null, Refusal.UNKNOWN);
         }
-        ConsoleTicketEntity row = ConsoleTicketEntity.findById(sha256(secret), LockModeType.PESSIMISTIC_WRITE);
-        Instant now = Instant.now();
-        if (row == null) {
-            return new Consumed(null, Refusal.UNKNOWN);
-        }
-        if (row.usedAt != null) {
-            return new Consumed(null, Refusal.USED);
-        }
-        if (!row.expires.isAfter(now)) {
-            return new Consumed(null, Refusal.EXPIRED);
-        }
-        row.usedAt = now;
-        return new Consumed(new Ticket(row.vmUuid, fromJson(row.principal), row.tokenId, row.tokenExpires,
-                row.sessionEpoch), null);
+        return database.call(connection -> {
+            TicketRow row = rows.findForUpdate(connection, sha256(secret)).orElse(null);
+            Instant now = Instant.now();
+            if (row == null) {
+                return new Consumed(null, Refusal.UNKNOWN);
+            }
+            if (row.usedAt() != null) {
+                return new Consumed(null, Refusal.USED);
+            }
+            if (!row.expires().isAfter(now)) {
+                return new Consumed(null, Refusal.EXPIRED);
+            }
+            rows.markUsed(connection, row.secretSha256(), now);
+            return new Consumed(new Ticket(row.vmUuid(), fromJson(row.principal()), row.tokenId(), row.tokenExpires(),
+                    row.sessionEpoch()), null);
+        });
     }
 
     /** Deletes secrets that expired more than {@code vmemperor.console.secret-retention} ago; answers how many. */
-    @Transactional
     public long purge() {
-        return ConsoleTicketEntity.delete("expires < ?1", Instant.now().minus(config.secretRetention()));
+        Instant cutoff = Instant.now().minus(config.secretRetention());
+        return database.call(connection -> rows.deleteExpiredBefore(connection, cutoff));
     }
 
     @Scheduled(every = "{vmemperor.console.purge-interval}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

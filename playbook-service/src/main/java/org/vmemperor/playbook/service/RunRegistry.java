@@ -1,5 +1,8 @@
 package org.vmemperor.playbook.service;
 
+import static org.vmemperor.common.db.Database.list;
+import static org.vmemperor.common.db.Database.update;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,8 +14,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
+import org.vmemperor.common.db.Database;
 import org.vmemperor.playbook.config.PlaybookConfig;
 
 import io.quarkus.logging.Log;
@@ -20,14 +23,17 @@ import io.quarkus.logging.Log;
 /**
  * The {@code playbook_run} table: every replica records which runs it holds and refreshes their heartbeat, so that
  * any replica can tell a run whose replica died (no heartbeat for {@code stale-after}, or a run of this very node that
- * this process does not hold: it died with the previous process) and mark it failed.
+ * this process does not hold: it died with the previous process) and mark it failed. Its SQL is all here; each
+ * method is one transaction.
  */
 @ApplicationScoped
 public class RunRegistry {
 
+    private final Database database;
     private final String node;
 
-    public RunRegistry(PlaybookConfig config) {
+    public RunRegistry(Database database, PlaybookConfig config) {
+        this.database = database;
         this.node = config.nodeName().filter(name -> !name.isBlank()).orElseGet(RunRegistry::hostName);
     }
 
@@ -36,21 +42,19 @@ public class RunRegistry {
         return node;
     }
 
-    @Transactional
     public void register(String taskId, String playbook) {
-        PlaybookRunEntity run = new PlaybookRunEntity();
-        run.taskId = taskId;
-        run.playbook = playbook;
-        run.node = node;
-        run.heartbeat = Instant.now();
-        run.persist();
+        Instant now = Instant.now();
+        database.run(connection -> update(connection,
+                "INSERT INTO playbook_run (task_id, playbook, node, heartbeat) VALUES (?, ?, ?, ?)", taskId, playbook,
+                node, now));
     }
 
-    @Transactional
     public void heartbeat(Collection<String> taskIds) {
         if (!taskIds.isEmpty()) {
-            PlaybookRunEntity.update("heartbeat = ?1 where taskId in ?2 and node = ?3", Instant.now(),
-                    List.copyOf(taskIds), node);
+            Instant now = Instant.now();
+            List<String> ids = List.copyOf(taskIds);
+            database.run(connection -> update(connection,
+                    "UPDATE playbook_run SET heartbeat = ? WHERE task_id = ANY (?) AND node = ?", now, ids, node));
         }
     }
 
@@ -59,12 +63,11 @@ public class RunRegistry {
      * heartbeat is older than {@code staleBefore}. {@code held} is asked after the query, so a run registered meanwhile
      * is never taken for dead (one that ended meanwhile is: callers end tasks only if still unfinished).
      */
-    @Transactional
     public List<String> interrupted(Supplier<Set<String>> heldNow, Instant staleBefore) {
-        List<String> candidates = PlaybookRunEntity.getEntityManager().createQuery(
-                "select r.taskId from PlaybookRunEntity r, TaskEntity t where t.id = r.taskId and t.finished is null"
-                        + " and (r.heartbeat < :stale or r.node = :node)",
-                String.class).setParameter("stale", staleBefore).setParameter("node", node).getResultList();
+        List<String> candidates = database.call(connection -> list(connection,
+                "SELECT r.task_id FROM playbook_run r JOIN task t ON t.id = r.task_id WHERE t.finished IS NULL"
+                        + " AND (r.heartbeat < ? OR r.node = ?)",
+                rows -> rows.getString(1), staleBefore, node));
         Set<String> held = heldNow.get();
         List<String> result = new ArrayList<>();
         for (String taskId : candidates) {
@@ -76,12 +79,11 @@ public class RunRegistry {
     }
 
     /** Unfinished runs of other nodes: their working directories (should they share ours) are not leftovers. */
-    @Transactional
     public Set<String> unfinishedElsewhere() {
-        return new HashSet<>(PlaybookRunEntity.getEntityManager().createQuery(
-                "select r.taskId from PlaybookRunEntity r, TaskEntity t where t.id = r.taskId and t.finished is null"
-                        + " and r.node <> :node",
-                String.class).setParameter("node", node).getResultList());
+        return new HashSet<>(database.call(connection -> list(connection,
+                "SELECT r.task_id FROM playbook_run r JOIN task t ON t.id = r.task_id WHERE t.finished IS NULL"
+                        + " AND r.node <> ?",
+                rows -> rows.getString(1), node)));
     }
 
     /** The host name without asking any resolver (no network access): $HOSTNAME, /etc/hostname, else localhost. */

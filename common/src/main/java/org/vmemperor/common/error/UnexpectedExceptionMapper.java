@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * The last line: a bug on our side still answers JSON, never an HTML page, and is logged with its stack trace so it
  * can be fixed. No client input is expected to reach it. One cause is not a bug: PostgreSQL unreachable (restarted,
- * stopped, the network away) under JPA or JTA code, which surfaces wrapped in whatever layer noticed it first
- * (Hibernate, the transaction manager, Arc): 503 with {@code Retry-After}, like the pool being away.
+ * stopped, the network away), which surfaces wrapped in whatever layer noticed it first ({@code Database}'s
+ * DatabaseException, the pool, Arc): 503 with {@code Retry-After}, like the pool being away.
  */
 @Provider
 public class UnexpectedExceptionMapper implements ExceptionMapper<Exception> {
@@ -47,8 +47,8 @@ public class UnexpectedExceptionMapper implements ExceptionMapper<Exception> {
     }
 
     /**
-     * The SQLException among the causes (and suppressed exceptions: the transaction manager attaches the driver's
-     * error to its RollbackException as suppressed, not as cause) that says the database cannot be reached or went
+     * The SQLException among the causes (and suppressed exceptions, where a layer attaches the driver's error rather
+     * than wrapping it: {@code Database} adds a failed rollback's) that says the database cannot be reached or went
      * away: SQLState class 08 (connection exception: refused, closed, I/O error), 57P (admin or crash shutdown, cannot
      * connect now: PostgreSQL stopping or starting), or the connection pool's acquisition timeout (no state). Other
      * SQL errors (constraint violations, syntax) stay bugs.

@@ -56,7 +56,7 @@ class ThrottleTest {
         assertThat(Metrics.sum("vmemperor_logins_throttled_total")).isGreaterThanOrEqualTo(throttledBefore + 1);
 
         // after the delay the real user gets in, and the counter starts afresh
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> given()
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> given()
                 .contentType(ContentType.JSON).body(Map.of("username", "tom", "password", "tom-password"))
                 .post("/login").statusCode() == 200);
         given().contentType(ContentType.JSON).body(Map.of("username", "tom", "password", "wrong"))

@@ -210,7 +210,9 @@ public class VmListSocket {
                 return;
             }
             if (!valid) {
-                closeUnauthorized(session.connection().id(), "session revoked");
+                // the expiry timer and this check may both be due at exp + skew: whichever runs first names the cause
+                boolean expired = Instant.now().isAfter(session.token().expiresAt().plus(clockSkew));
+                closeUnauthorized(session.connection().id(), expired ? "session expired" : "session revoked");
             }
         }
     }

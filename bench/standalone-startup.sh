@@ -85,7 +85,9 @@ start() {
 }
 
 echo "vms=$VMS runs=$RUNS, $(nproc) cores, load average $(loadavg)${BENCH_EXTERNAL:+; pool (simulator) and database outside}"
-echo "first starts (the demo pool, initdb of an embedded PostgreSQL; the launcher's makes its archive at its stop):"
+first="the demo pool, initdb of the embedded PostgreSQL"
+[[ -z "${BENCH_EXTERNAL:-}" ]] || first="the schema's migration if the database is new"
+echo "first starts ($first; the launcher's makes its archive at its stop):"
 start "java -jar, first" java -jar "$JAR"
 start "launcher, first" bin/vmemperor-run "$JAR"
 ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }

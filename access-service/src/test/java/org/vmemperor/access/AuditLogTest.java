@@ -3,15 +3,8 @@ package org.vmemperor.access;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -19,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.vmemperor.access.testing.LdapTestResource;
 import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
+import org.vmemperor.common.db.Database;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.InjectSimulator;
 import org.vmemperor.common.testing.PoolTestResource;
@@ -38,7 +32,7 @@ class AuditLogTest {
     @Inject
     TokenSigner signer;
     @Inject
-    DataSource dataSource;
+    Database database;
     @InjectSimulator
     XapiSimulator simulator;
 
@@ -47,7 +41,7 @@ class AuditLogTest {
     }
 
     @Test
-    void aRefusedSetAccessIsRecordedAlthoughTheRequestFails() throws SQLException {
+    void aRefusedSetAccessIsRecordedAlthoughTheRequestFails() {
         String admin = Sessions.adminToken(signer);
         String ursula = Sessions.createUser(admin, "ursula-audit", "ursula-password");
         String vm = simulator.pool().records("VM").values().stream()
@@ -65,7 +59,7 @@ class AuditLogTest {
     }
 
     @Test
-    void aFailedLoginIsRecordedWithTheAttemptedName() throws SQLException {
+    void aFailedLoginIsRecordedWithTheAttemptedName() {
         given().contentType(ContentType.JSON).body(Map.of("username", "nobody-audit", "password", "wrong-password"))
                 .post("/login").then().statusCode(401);
 
@@ -73,21 +67,11 @@ class AuditLogTest {
                 .containsExactly(new Entry("nobody-audit", "login", null, "wrong credentials", false));
     }
 
-    private List<Entry> entries(String actor, String action) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement query = connection.prepareStatement(
-                        "SELECT actor, action, target, detail, success FROM audit_log WHERE actor = ? AND action = ?"
-                                + " ORDER BY id")) {
-            query.setString(1, actor);
-            query.setString(2, action);
-            try (ResultSet rows = query.executeQuery()) {
-                List<Entry> entries = new ArrayList<>();
-                while (rows.next()) {
-                    entries.add(new Entry(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getBoolean(5)));
-                }
-                return entries;
-            }
-        }
+    private List<Entry> entries(String actor, String action) {
+        return database.call(connection -> Database.list(connection,
+                "SELECT actor, action, target, detail, success FROM audit_log WHERE actor = ? AND action = ? ORDER BY id",
+                rows -> new Entry(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                        rows.getBoolean(5)),
+                actor, action));
     }
 }

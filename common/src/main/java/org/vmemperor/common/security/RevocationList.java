@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.vmemperor.common.db.Database;
 import org.vmemperor.common.error.ApiException;
 
 import io.quarkus.logging.Log;
@@ -198,11 +199,9 @@ public class RevocationList {
 
     /** {@link #sessionEpoch(String)} on the caller's connection, in its transaction. */
     public long sessionEpoch(Connection connection, String userId) {
-        try (PreparedStatement query = connection.prepareStatement("SELECT epoch FROM session_epoch WHERE user_id = ?")) {
-            query.setString(1, userId);
-            try (ResultSet row = query.executeQuery()) {
-                return row.next() ? row.getLong(1) : 0;
-            }
+        try {
+            return Database.first(connection, "SELECT epoch FROM session_epoch WHERE user_id = ?", row -> row.getLong(1),
+                    userId).orElse(0L);
         } catch (SQLException e) {
             throw ApiException.unavailable("the session store is unavailable", 5);
         }

@@ -94,6 +94,8 @@ class LauncherIT {
         assertThat(log).contains("no class-data archive yet");
         // glibc's arenas are limited unless the caller says otherwise
         assertThat(environment()).contains("MALLOC_ARENA_MAX=2");
+        // the serial collector and a small initial heap unless the options name others
+        assertThat(commandLine()).contains("-XX:+UseSerialGC", "-Xms32m");
         stopCleanly();
         Path archive = onlyArchive();
         assertThat(archive.getFileName().toString()).endsWith(".jsa");
@@ -133,8 +135,10 @@ class LauncherIT {
         // an archive directory that cannot be made (under a regular file; root may write anywhere else) only costs the
         // archive
         Path file = Files.writeString(work.resolve("a-file"), "");
-        log = startUntilReady(Map.of("VMEMPEROR_CDS_DIR", file.resolve("cds").toString()));
+        log = startUntilReady(Map.of("VMEMPEROR_CDS_DIR", file.resolve("cds").toString(), "JAVA_OPTS",
+                "-XX:+UseG1GC -Xmx256m"));
         assertThat(log).contains("starting without a class-data archive");
+        assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m");
         stopCleanly();
     }
 
@@ -249,6 +253,12 @@ class LauncherIT {
     private String environment() throws IOException {
         return new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "environ"))).replace('\0',
                 '\n');
+    }
+
+    /** The running JVM's arguments, one per line. */
+    private List<String> commandLine() throws IOException {
+        return List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")))
+                .split("\0"));
     }
 
     private String mappedFiles() throws IOException {

@@ -97,7 +97,8 @@ result "GET /vmlist gzip ($GZIP_BYTES B), 8 conns" "$RPS req/s p50 $P50 p99 $P99
 
 END_RSS=$(rss_mb "$APP_PID")
 jcmd "$APP_PID" GC.run >/dev/null
-LIVE_MB=$(jcmd "$APP_PID" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); printf "%d", v / 1024; exit}}')
+# the heap's lines: G1's one ("garbage-first heap"), or the serial collector's generations (young and tenured)
+LIVE_MB=$(jcmd "$APP_PID" GC.heap_info | awk '/garbage-first heap|generation/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); kb += v}} END {printf "%d", kb / 1024}')
 result "service RSS, $VMS VMs, simulator apart" "${BIG_RSS} MiB at ready, ${END_RSS} MiB after the runs" \
     "heap in use after a full GC" "${LIVE_MB} MiB" ""
 stop "$APP_PID"

@@ -63,10 +63,18 @@ public class TokenVerifier {
      *         whether to keep an authenticated connection open until the next check)
      */
     public boolean isStillValid(VerifiedToken token) {
-        if (Instant.now().isAfter(token.expiresAt().plus(config.clockSkew()))) {
+        if (isExpired(token)) {
             return false;
         }
         return !revocations.isRevoked(token);
+    }
+
+    /**
+     * Whether a token verified earlier is past its expiry now, with the tolerated clock skew: the part of
+     * {@link #isStillValid} a long-lived connection names apart ("session expired", not "revoked") when it closes.
+     */
+    public boolean isExpired(VerifiedToken token) {
+        return Instant.now().isAfter(token.expiresAt().plus(config.clockSkew()));
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.vmemperor.console.relay;
 
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -13,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.metrics.Gauges;
-import org.vmemperor.common.security.SecurityConfig;
 import org.vmemperor.common.security.SessionTokens;
 import org.vmemperor.common.security.TokenVerifier;
 import org.vmemperor.common.security.VerifiedToken;
@@ -70,7 +68,6 @@ public class ConsoleSessions implements CacheListener {
     private final XenApi xenApi;
     private final SessionTokens sessionTokens;
     private final TokenVerifier tokens;
-    private final SecurityConfig security;
     private final ConsoleConfig config;
     private final PoolConsoleConnector connector;
     private final Set<ConsoleRelay> open = ConcurrentHashMap.newKeySet();
@@ -78,7 +75,7 @@ public class ConsoleSessions implements CacheListener {
     private final Counter bytesToClient;
 
     public ConsoleSessions(Vertx vertx, ConsoleTickets tickets, VncService vnc, XenObjectCache cache, XenApi xenApi,
-            SessionTokens sessionTokens, TokenVerifier tokens, SecurityConfig security, ConsoleConfig config,
+            SessionTokens sessionTokens, TokenVerifier tokens, ConsoleConfig config,
             PoolConsoleConnector connector, MeterRegistry metrics) {
         this.vertx = vertx;
         this.tickets = tickets;
@@ -87,7 +84,6 @@ public class ConsoleSessions implements CacheListener {
         this.xenApi = xenApi;
         this.sessionTokens = sessionTokens;
         this.tokens = tokens;
-        this.security = security;
         this.config = config;
         this.connector = connector;
         Gauges.registerFresh(metrics, Gauge.builder("vmemperor.console.open", open, Set::size)
@@ -228,7 +224,7 @@ public class ConsoleSessions implements CacheListener {
      */
     private Optional<String> sessionEnded(ConsoleTickets.Ticket ticket) {
         // the verifier accepts a token until exp + skew; the console lives as long as a request with it would pass
-        if (Instant.now().isAfter(ticket.tokenExpires().plus(security.clockSkew()))) {
+        if (tokens.isExpired(ticket.token())) {
             return Optional.of("your session expired");
         }
         if (!tokens.isStillValid(ticket.token())) {

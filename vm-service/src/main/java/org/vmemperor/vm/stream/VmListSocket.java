@@ -211,8 +211,8 @@ public class VmListSocket {
             }
             if (!valid) {
                 // the expiry timer and this check may both be due at exp + skew: whichever runs first names the cause
-                boolean expired = Instant.now().isAfter(session.token().expiresAt().plus(clockSkew));
-                closeUnauthorized(session.connection().id(), expired ? "session expired" : "session revoked");
+                closeUnauthorized(session.connection().id(),
+                        verifier.isExpired(session.token()) ? "session expired" : "session revoked");
             }
         }
     }

@@ -171,12 +171,10 @@ public class RevocationList {
      * the caller's connection, in its transaction, so that it commits (or not) with the change that requires it.
      */
     public void endSessionsOf(Connection connection, String userId) {
-        try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO session_epoch (user_id, epoch, changed_at) VALUES (?, 1, now())"
-                        + " ON CONFLICT (user_id) DO UPDATE"
-                        + " SET epoch = session_epoch.epoch + 1, changed_at = now()")) {
-            upsert.setString(1, userId);
-            upsert.executeUpdate();
+        try {
+            Database.update(connection, "INSERT INTO session_epoch (user_id, epoch, changed_at) VALUES (?, 1, now())"
+                    + " ON CONFLICT (user_id) DO UPDATE SET epoch = session_epoch.epoch + 1, changed_at = now()",
+                    userId);
         } catch (SQLException e) {
             throw ApiException.unavailable("the session store is unavailable", 5);
         }

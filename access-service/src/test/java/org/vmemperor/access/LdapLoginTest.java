@@ -12,14 +12,13 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.vmemperor.access.service.PasswordRealms;
 import org.vmemperor.access.testing.LdapTestResource;
 import org.vmemperor.access.testing.Sessions;
 import org.vmemperor.access.testing.ThrottleTestConfig;
 import org.vmemperor.common.security.TokenSigner;
 import org.vmemperor.common.testing.PoolTestResource;
-import org.wildfly.security.evidence.PasswordGuessEvidence;
 
-import io.quarkus.elytron.security.runtime.ElytronSecurityDomainManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -31,28 +30,37 @@ import io.restassured.http.ContentType;
 class LdapLoginTest {
 
     private static final String ALICE_DN = "uid=alice,ou=users,dc=example,dc=org";
+    private static final String BOB_DN = "uid=bob,ou=users,dc=example,dc=org";
     private static final String CAROL_DN = "uid=carol,ou=users,dc=example,dc=org";
 
     @Inject
     TokenSigner signer;
 
     @Inject
-    ElytronSecurityDomainManager securityDomain;
+    PasswordRealms realms;
 
     /** Successful binds seen by the LDAP server (filled by {@link LdapTestResource}). */
     List<String> ldapBinds;
 
     @Test
-    void quarkusLdapRealmChecksThePassword() throws Exception {
-        // the domain exists only if the extension built its realm (quarkus.security.ldap.enabled at build time)
-        assertThat(securityDomain.getDomain()).isNotNull();
-        assertThat(securityDomain.getDomain().authenticate("alice",
-                new PasswordGuessEvidence(LdapTestResource.ALICE_PASSWORD.toCharArray()))).isNotNull();
-
+    void theDirectoryChecksThePasswordByABindAsTheUsersEntry() {
         ldapBinds.clear();
         Sessions.login("alice", LdapTestResource.ALICE_PASSWORD);
-        // nothing in the application binds as a user except the realm's direct verification
+        // searches bind as the configured account: only the password check binds as the user
         assertThat(ldapBinds).contains(ALICE_DN);
+
+        ldapBinds.clear();
+        given().contentType(ContentType.JSON).body(Map.of("username", "bob", "password", "not-bobs-password"))
+                .post("/login").then().statusCode(401).body("message", is("wrong credentials"));
+        assertThat(ldapBinds).doesNotContain(BOB_DN);
+    }
+
+    @Test
+    void anEmptyPasswordIsRefusedBeforeTheDirectoryCouldTakeItForAnAnonymousBind() {
+        // called directly: /login refuses an empty password as a bad argument before any realm is asked
+        ldapBinds.clear();
+        assertThat(realms.authenticate("bob", "")).isEmpty();
+        assertThat(ldapBinds).doesNotContain(BOB_DN, "");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.vmemperor.access.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,7 +17,7 @@ public interface AccessConfig {
     /** Failed-login throttling. */
     Throttle throttle();
 
-    /** The LDAP realm (connection: {@code quarkus.security.ldap.dir-context.*}). */
+    /** The LDAP realm. */
     Ldap ldap();
 
     interface Throttle {
@@ -45,13 +46,31 @@ public interface AccessConfig {
     interface Ldap {
 
         /**
-         * Whether /login consults LDAP (after the local realm) and /userlist, /grouplist include LDAP entries. The
-         * directory itself is configured with {@code quarkus.security.ldap.*}.
+         * Whether /login consults LDAP (after the local realm) and /userlist, /grouplist include LDAP entries. Off, the
+         * directory is never contacted and the settings below are not used.
          */
         @WithDefault("false")
         boolean enabled();
 
-        /** Filter selecting the users /userlist shows, below {@code identity-mapping.search-base-dn}. */
+        /** The directory, {@code ldap://} or {@code ldaps://}. */
+        @WithDefault("ldap://127.0.0.1:389")
+        String url();
+
+        /** The account searches bind as; without one they are anonymous. Logins bind as the user, never as this. */
+        Optional<String> bindDn();
+
+        /** {@link #bindDn()}'s password. */
+        Optional<String> bindPassword();
+
+        /** Where users live; the whole subtree below it is searched. */
+        @WithDefault("ou=users,dc=example,dc=org")
+        String userBaseDn();
+
+        /** The attribute users log in with (the RDN of their entries). */
+        @WithDefault("uid")
+        String rdnIdentifier();
+
+        /** Filter selecting the users /userlist shows and who may log in, below {@link #userBaseDn()}. */
         @WithDefault("(objectClass=inetOrgPerson)")
         String userFilter();
 

@@ -18,8 +18,6 @@ import org.vmemperor.common.error.ApiException;
 import org.vmemperor.common.security.RevocationList;
 import org.vmemperor.common.security.UserPrincipal;
 
-import io.quarkus.elytron.security.common.BcryptUtil;
-
 /** Users and groups of both realms: lists, existence checks, and the administration of the local realm. */
 @ApplicationScoped
 public class DirectoryService {
@@ -109,7 +107,7 @@ public class DirectoryService {
             throw ApiException.badRequest("username or name too long");
         }
         // hashed before the transaction: bcrypt takes a while, and the connection is not needed meanwhile
-        LocalUser user = new LocalUser(UUID.randomUUID().toString(), username, name, BcryptUtil.bcryptHash(password),
+        LocalUser user = new LocalUser(UUID.randomUUID().toString(), username, name, PasswordHashes.hash(password),
                 Instant.now());
         database.run(connection -> {
             if (local.userByUsername(connection, username).isPresent()) {

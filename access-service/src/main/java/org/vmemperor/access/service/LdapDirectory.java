@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 
+import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -16,15 +17,14 @@ import javax.naming.directory.SearchResult;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.vmemperor.access.config.AccessConfig;
 import org.vmemperor.common.error.ApiException;
 
 /**
- * Reads the LDAP directory: users and groups for the lists, a user's display name and groups at login. It never
- * checks passwords: Quarkus' LDAP realm does (see {@link ChainedIdentityProvider}); both use the same
- * {@code quarkus.security.ldap.*} connection settings.
+ * The LDAP directory, through the JDK's JNDI: users and groups for the lists, a user's display name and groups at
+ * login, and the password check at login (a bind as the user's entry, see {@link PasswordRealms}). Every call opens
+ * its own connection and closes it: logins and list reads are rare, and nothing is held while the directory is down.
  */
 @ApplicationScoped
 public class LdapDirectory {
@@ -36,24 +36,9 @@ public class LdapDirectory {
     }
 
     private final AccessConfig.Ldap config;
-    private final String url;
-    private final Optional<String> bindDn;
-    private final Optional<String> bindPassword;
-    private final String userBaseDn;
-    private final String rdnIdentifier;
 
-    public LdapDirectory(AccessConfig config,
-            @ConfigProperty(name = "quarkus.security.ldap.dir-context.url") String url,
-            @ConfigProperty(name = "quarkus.security.ldap.dir-context.principal") Optional<String> bindDn,
-            @ConfigProperty(name = "quarkus.security.ldap.dir-context.password") Optional<String> bindPassword,
-            @ConfigProperty(name = "quarkus.security.ldap.identity-mapping.search-base-dn") String userBaseDn,
-            @ConfigProperty(name = "quarkus.security.ldap.identity-mapping.rdn-identifier", defaultValue = "uid") String rdnIdentifier) {
+    public LdapDirectory(AccessConfig config) {
         this.config = config.ldap();
-        this.url = url;
-        this.bindDn = bindDn;
-        this.bindPassword = bindPassword;
-        this.userBaseDn = userBaseDn;
-        this.rdnIdentifier = rdnIdentifier;
     }
 
     public boolean enabled() {
@@ -65,7 +50,7 @@ public class LdapDirectory {
     }
 
     public Optional<LdapUser> user(String username) {
-        String filter = "(&" + config.userFilter() + "(" + rdnIdentifier + "={0}))";
+        String filter = "(&" + config.userFilter() + "(" + config.rdnIdentifier() + "={0}))";
         return searchUsers(filter, new Object[] { username }).stream().findFirst();
     }
 
@@ -89,9 +74,10 @@ public class LdapDirectory {
         if (!enabled()) {
             return List.of();
         }
-        return search(userBaseDn, filter, arguments, new String[] { rdnIdentifier, config.nameAttribute() },
+        return search(config.userBaseDn(), filter, arguments,
+                new String[] { config.rdnIdentifier(), config.nameAttribute() },
                 result -> {
-                    String username = first(result.getAttributes().get(rdnIdentifier));
+                    String username = first(result.getAttributes().get(config.rdnIdentifier()));
                     String name = first(result.getAttributes().get(config.nameAttribute()));
                     return username == null ? null
                             : new LdapUser(username, name == null ? username : name, result.getNameInNamespace());
@@ -106,6 +92,26 @@ public class LdapDirectory {
                 result -> first(result.getAttributes().get(config.groupNameAttribute())));
     }
 
+    /**
+     * Whether {@code password} is the password of the entry {@code dn}: the directory decides, by accepting a simple
+     * bind as that entry. The caller refuses an empty password first (an anonymous bind to many servers).
+     */
+    public boolean passwordMatches(String dn, String password) {
+        Hashtable<String, String> environment = connection();
+        environment.put(Context.SECURITY_AUTHENTICATION, "simple");
+        environment.put(Context.SECURITY_PRINCIPAL, dn);
+        environment.put(Context.SECURITY_CREDENTIALS, password);
+        try {
+            new InitialDirContext(environment).close();
+            return true;
+        } catch (AuthenticationException e) {
+            return false;
+        } catch (NamingException e) {
+            LOG.warnf("LDAP login refused: the directory is unavailable: %s", e.getMessage());
+            throw ApiException.unavailable("the LDAP directory is unavailable", 5);
+        }
+    }
+
     private interface Mapper<T> {
         T map(SearchResult result) throws NamingException;
     }
@@ -113,7 +119,7 @@ public class LdapDirectory {
     private <T> List<T> search(String base, String filter, Object[] arguments, String[] attributes, Mapper<T> mapper) {
         DirContext context = null;
         try {
-            context = new InitialDirContext(environment());
+            context = new InitialDirContext(searchAccount());
             SearchControls controls = new SearchControls();
             controls.setSearchScope(SearchControls.SUBTREE_SCOPE);
             controls.setReturningAttributes(attributes);
@@ -141,17 +147,23 @@ public class LdapDirectory {
         }
     }
 
-    private Hashtable<String, String> environment() {
+    /** The connection searches use: the bind account when one is configured, else anonymous. */
+    private Hashtable<String, String> searchAccount() {
+        Hashtable<String, String> environment = connection();
+        if (config.bindDn().isPresent()) {
+            environment.put(Context.SECURITY_AUTHENTICATION, "simple");
+            environment.put(Context.SECURITY_PRINCIPAL, config.bindDn().get());
+            environment.put(Context.SECURITY_CREDENTIALS, config.bindPassword().orElse(""));
+        }
+        return environment;
+    }
+
+    private Hashtable<String, String> connection() {
         Hashtable<String, String> environment = new Hashtable<>();
         environment.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
-        environment.put(Context.PROVIDER_URL, url);
+        environment.put(Context.PROVIDER_URL, config.url());
         environment.put("com.sun.jndi.ldap.connect.timeout", "5000");
         environment.put("com.sun.jndi.ldap.read.timeout", "10000");
-        if (bindDn.isPresent()) {
-            environment.put(Context.SECURITY_AUTHENTICATION, "simple");
-            environment.put(Context.SECURITY_PRINCIPAL, bindDn.get());
-            environment.put(Context.SECURITY_CREDENTIALS, bindPassword.orElse(""));
-        }
         return environment;
     }
 

@@ -1,6 +1,7 @@
 package org.vmemperor.access.service;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,17 +13,12 @@ import org.vmemperor.common.security.VerifiedToken;
 import org.vmemperor.common.xenapi.XenApi;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.credential.PasswordCredential;
-import io.quarkus.security.identity.IdentityProviderManager;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
 
 /** Logging in (local/LDAP realms or the pool), and logging out. Every outcome is audited and throttled. */
 @ApplicationScoped
 public class LoginService {
 
-    private final IdentityProviderManager identities;
+    private final PasswordRealms realms;
     private final XenApi xenApi;
     private final TokenSigner signer;
     private final RevocationList revocations;
@@ -30,10 +26,10 @@ public class LoginService {
     private final AuditLog audit;
     private final MeterRegistry metrics;
 
-    public LoginService(IdentityProviderManager identities, XenApi xenApi, TokenSigner signer,
+    public LoginService(PasswordRealms realms, XenApi xenApi, TokenSigner signer,
             RevocationList revocations, LoginThrottle throttle, AuditLog audit, MeterRegistry metrics) {
         this.metrics = metrics;
-        this.identities = identities;
+        this.realms = realms;
         this.xenApi = xenApi;
         this.signer = signer;
         this.revocations = revocations;
@@ -41,19 +37,14 @@ public class LoginService {
         this.audit = audit;
     }
 
-    /** /login: the realms of {@link ChainedIdentityProvider}. */
+    /** /login: the local and LDAP realms, in {@link PasswordRealms}' order. */
     public TokenSigner.SignedToken login(String username, String password, String address) {
         throttle.check(username, address);
-        SecurityIdentity identity;
-        try {
-            identity = identities.authenticateBlocking(new UsernamePasswordAuthenticationRequest(username,
-                    new PasswordCredential(password.toCharArray())));
-        } catch (AuthenticationFailedException e) {
+        Optional<PasswordRealms.Authenticated> user = realms.authenticate(username, password);
+        if (user.isEmpty()) {
             return failed("login", username, address);
         }
-        UserPrincipal principal = identity.getAttribute(ChainedIdentityProvider.PRINCIPAL_ATTRIBUTE);
-        Long sessionEpoch = identity.getAttribute(ChainedIdentityProvider.SESSION_EPOCH_ATTRIBUTE);
-        return succeeded("login", principal, address, sessionEpoch);
+        return succeeded("login", user.get().principal(), address, user.get().sessionEpoch());
     }
 
     /**

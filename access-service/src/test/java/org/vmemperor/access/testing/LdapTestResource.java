@@ -17,8 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * local realm in {@code LdapLoginTest}), under dc=example,dc=org.
  * <p>
  * Every successful simple bind's DN is recorded and handed to a test field named {@code ldapBinds} (a
- * {@code List<String>}): the application binds as a user only in Quarkus' LDAP realm, so a user's DN in that list
- * shows the realm checked the password.
+ * {@code List<String>}): the application binds as a user only to check its password at login, so a user's DN in that list
+ * shows the application checked that user's password.
  */
 public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -60,10 +60,10 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "vmemperor.access.ldap.enabled", "true",
                 "vmemperor.access.ldap.group-base-dn", "ou=groups,dc=example,dc=org",
-                "quarkus.security.ldap.dir-context.url", "ldap://127.0.0.1:" + server.getListenPort(),
-                "quarkus.security.ldap.dir-context.principal", "cn=admin,dc=example,dc=org",
-                "quarkus.security.ldap.dir-context.password", "admin-pw",
-                "quarkus.security.ldap.identity-mapping.search-base-dn", "ou=users,dc=example,dc=org");
+                "vmemperor.access.ldap.url", "ldap://127.0.0.1:" + server.getListenPort(),
+                "vmemperor.access.ldap.bind-dn", "cn=admin,dc=example,dc=org",
+                "vmemperor.access.ldap.bind-password", "admin-pw",
+                "vmemperor.access.ldap.user-base-dn", "ou=users,dc=example,dc=org");
     }
 
     private void addUser(String uid, String name, String password) throws Exception {

@@ -59,6 +59,21 @@ class JsonRpcLoaderTest {
     }
 
     @Test
+    void aPerClassLoadKeepsOneCopyOfARefThatSeveralClassesHold() {
+        JsonRpcLoader.Loaded loaded = loader.perClass(session, CLASSES);
+
+        Map<String, XenObject> vms = loaded.objects().get(XenClass.VM);
+        int checked = 0;
+        for (XenObject vif : loaded.objects().get(XenClass.VIF).values()) {
+            String vmRef = vif.string("VM");
+            // the VM class's answer and the VIF class's were read by different threads, each with its own table
+            assertThat(vmRef).isSameAs(vms.keySet().stream().filter(vmRef::equals).findFirst().orElseThrow());
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    @Test
     void logsInAgainWhenThePoolForgotTheSession() {
         loader.eventFrom(session, CLASSES);
         simulator.faults().expireSessions();

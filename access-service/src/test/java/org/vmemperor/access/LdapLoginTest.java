@@ -42,6 +42,9 @@ class LdapLoginTest {
     /** Successful binds seen by the LDAP server (filled by {@link LdapTestResource}). */
     List<String> ldapBinds;
 
+    /** Refused binds seen by the LDAP server (filled by {@link LdapTestResource}). */
+    List<String> ldapRefusedBinds;
+
     @Test
     void theDirectoryChecksThePasswordByABindAsTheUsersEntry() {
         ldapBinds.clear();
@@ -50,8 +53,11 @@ class LdapLoginTest {
         assertThat(ldapBinds).contains(ALICE_DN);
 
         ldapBinds.clear();
+        ldapRefusedBinds.clear();
         given().contentType(ContentType.JSON).body(Map.of("username", "bob", "password", "not-bobs-password"))
                 .post("/login").then().statusCode(401).body("message", is("wrong credentials"));
+        // the directory was asked, as bob, and said no
+        assertThat(ldapRefusedBinds).contains(BOB_DN);
         assertThat(ldapBinds).doesNotContain(BOB_DN);
     }
 

@@ -16,9 +16,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * A real LDAP server in memory on a free port: users alice (in group ops), bob, and carol (who also exists in the
  * local realm in {@code LdapLoginTest}), under dc=example,dc=org.
  * <p>
- * Every successful simple bind's DN is recorded and handed to a test field named {@code ldapBinds} (a
- * {@code List<String>}): the application binds as a user only to check its password at login, so a user's DN in that list
- * shows the application checked that user's password.
+ * Every successful simple bind's DN is recorded and handed to a test field named {@code ldapBinds}, every refused
+ * one's to {@code ldapRefusedBinds} (both {@code List<String>}): the application binds as a user only to check its
+ * password at login, so a user's DN in either list shows the directory was asked to check that user's password.
  */
 public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -29,6 +29,7 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
     private InMemoryDirectoryServer server;
     // a JDK type, so the test sees it whichever class loader loaded this resource
     private final List<String> binds = new CopyOnWriteArrayList<>();
+    private final List<String> refusedBinds = new CopyOnWriteArrayList<>();
 
     @Override
     public Map<String, String> start() {
@@ -41,6 +42,8 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
                 public void processSimpleBindResult(InMemoryInterceptedSimpleBindResult bind) {
                     if (bind.getResult().getResultCode().intValue() == 0) {
                         binds.add(bind.getRequest().getBindDN());
+                    } else {
+                        refusedBinds.add(bind.getRequest().getBindDN());
                     }
                 }
             });
@@ -74,6 +77,7 @@ public class LdapTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(binds, field -> field.getName().equals("ldapBinds"));
+        testInjector.injectIntoFields(refusedBinds, field -> field.getName().equals("ldapRefusedBinds"));
     }
 
     @Override

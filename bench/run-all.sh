@@ -13,7 +13,8 @@
 # Tools: wrk, nginx (Debian packages), node + npm (the xen-api client is installed under bench/target by npm ci).
 # Build first: ./mvnw -B package -DskipTests
 # Usage: bench/run-all.sh   (BENCH_PHASES="big loads small inproc push" picks phases; BENCH_VMS=10000 BENCH_DURATION=10s BENCH_CONNECTIONS=64 override; BENCH_JAR=another
-# quarkus-run.jar measures another build, e.g. the one before a change, with the same script)
+# quarkus-run.jar measures another build, e.g. the one before a change, with the same script;
+# BENCH_MEMORY_DETAIL=1 with BENCH_JAVA_OPTS=-XX:NativeMemoryTracking=summary prints where the RSS after the runs is)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -96,6 +97,12 @@ result "GET /vmlist gzip ($GZIP_BYTES B), 8 conns" "$RPS req/s p50 $P50 p99 $P99
     "$N_RPS req/s p50 $N_P50 ms" "$(ratio "$RPS" "$N_RPS")"
 
 END_RSS=$(rss_mb "$APP_PID")
+if [ -n "${BENCH_MEMORY_DETAIL:-}" ]; then
+    # where the RSS is: the JVM's own account (needs BENCH_JAVA_OPTS=-XX:NativeMemoryTracking=summary) and the
+    # largest mappings (glibc's malloc arenas are the anonymous ones the JVM does not name)
+    jcmd "$APP_PID" VM.native_memory summary scale=MB | grep -E '^(Total|-)' | sed 's/^/    /' || true
+    pmap -x "$APP_PID" | sort -k3 -n -r | head -8 | sed 's/^/    /'
+fi
 jcmd "$APP_PID" GC.run >/dev/null
 # the heap's lines: G1's one ("garbage-first heap"), or the serial collector's generations (young and tenured)
 LIVE_MB=$(jcmd "$APP_PID" GC.heap_info | awk '/garbage-first heap|generation/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); kb += v}} END {printf "%d", kb / 1024}')

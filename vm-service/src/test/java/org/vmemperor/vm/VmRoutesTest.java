@@ -186,6 +186,10 @@ class VmRoutesTest {
         assertThat(plain.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
         assertThat(unzipped).isEqualTo(plain.body());
         assertThat(gzipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        // written from direct memory: still one body of a known length, not a chunked stream
+        assertThat(gzipped.headers().firstValueAsLong("Content-Length")).hasValue(gzipped.body().length);
+        assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json;charset=UTF-8");
 
         HttpResponse<byte[]> refused = http.send(request.copy().header("Accept-Encoding", "gzip;q=0, br").build(),
                 HttpResponse.BodyHandlers.ofByteArray());

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.vmemperor.common.http.DirectBody;
 import org.vmemperor.common.http.Gzip;
 import org.vmemperor.common.xenapi.CacheChange;
 import org.vmemperor.common.xenapi.XenClass;
@@ -24,6 +24,11 @@ import org.vmemperor.common.xenapi.XenObjectCache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * The VM record of /vminfo and /vmlist, and the merged /vmdiskinfo and /vmnetinfo shapes, built from cached records
@@ -36,6 +41,8 @@ public class VmViews {
             .withZone(ZoneOffset.UTC);
 
     private static final byte[] EMPTY_ARRAY = { '[', ']' };
+    private static final ByteBuf OPEN = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('['));
+    private static final ByteBuf CLOSE = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte(']'));
 
     /**
      * A VM's record as JSON, with the cached objects it was built from: it is still current as long as the cache holds
@@ -121,39 +128,34 @@ public class VmViews {
 
     /**
      * GET /vmlist: a JSON array of {@link #recordJson} of each {@link #vms() VM} the predicate lets through, in order.
-     * The list, its order and its records are kept per version of the cache, so a request costs the predicate and
-     * one copy; one that sees every VM (the administrator's) gets the array kept for the version. Callers must not
-     * modify the array.
+     * The list, its order and its records are kept per version of the cache, with the whole array in direct memory:
+     * an administrator's answer is that array itself, another user's is made of slices of it, so no request copies
+     * the records. The predicate is tested when the answer is written; throws
+     * {@link org.vmemperor.common.xenapi.PoolUnavailableException} now.
      */
-    public byte[] listJson(Predicate<XenObject> visible) {
-        return list(current(), visible, false);
+    public DirectBody listJson(Predicate<XenObject> visible) {
+        return list(visible, false);
     }
 
     /**
      * {@link #listJson} compressed with gzip ({@link Gzip}); the whole list is compressed once per version of the
      * cache: at 10,000 VMs that is 12 MB of JSON, which compressing on every request made the slowest way to read it.
      */
-    public byte[] listGzip(Predicate<XenObject> visible) {
-        return list(current(), visible, true);
+    public DirectBody listGzip(Predicate<XenObject> visible) {
+        return list(visible, true);
     }
 
-    private static byte[] list(VmList list, Predicate<XenObject> visible, boolean gzip) {
-        List<XenObject> vms = list.vms();
-        boolean[] shown = new boolean[vms.size()];
-        int count = 0;
-        int size = 1;
-        for (int i = 0; i < shown.length; i++) {
-            if (visible.test(vms.get(i))) {
-                shown[i] = true;
-                count++;
-                size += 1 + list.records()[i].length;
+    private DirectBody list(Predicate<XenObject> visible, boolean gzip) {
+        VmList asked = current();
+        return () -> {
+            for (VmList list = asked;; list = current()) {
+                ByteBuf body = list.open(visible, gzip);
+                if (body != null) {
+                    return body;
+                }
+                // the cache changed between the request and its answer: the newer list, as a later request gets
             }
-        }
-        if (count > 0 && count == shown.length) {
-            return gzip ? list.allGzip() : list.all();
-        }
-        byte[] array = count == 0 ? EMPTY_ARRAY : join(list.records(), shown, size);
-        return gzip ? Gzip.compress(array) : array;
+        };
     }
 
     /** The list of the cache's version, built once per version by whichever request asks first. */
@@ -163,7 +165,7 @@ public class VmViews {
         cache.requireReady();
         long version = cache.version();
         VmList known = current;
-        if (known != null && known.version() == version) {
+        if (known != null && known.version() >= version) {
             return known;
         }
         // built from objects at least as new as the version read first: tagged with it, it is rebuilt once more at
@@ -174,39 +176,50 @@ public class VmViews {
         for (int i = 0; i < records.length; i++) {
             records[i] = recordJson(vms.get(i));
         }
-        VmList built = new VmList(version, List.copyOf(vms), records);
+        return install(new VmList(version, List.copyOf(vms), records));
+    }
+
+    /** The newer of the kept list and {@code built}; a list replaced frees its direct memory once no answer reads it. */
+    private synchronized VmList install(VmList built) {
+        VmList known = current;
+        if (known != null && known.version() >= built.version()) {
+            return known;
+        }
         current = built;
+        if (known != null) {
+            known.release();
+        }
         return built;
     }
 
-    /** The shown records as a JSON array of {@code size} bytes (brackets and commas included); at least one shown. */
-    private static byte[] join(byte[][] records, boolean[] shown, int size) {
-        byte[] array = new byte[size];
-        int at = 0;
-        for (int i = 0; i < records.length; i++) {
-            if (shown[i]) {
-                array[at] = (byte) (at == 0 ? '[' : ',');
-                System.arraycopy(records[i], 0, array, at + 1, records[i].length);
-                at += 1 + records[i].length;
-            }
-        }
-        array[at] = ']';
-        return array;
-    }
-
-    /** The user VMs of one version of the cache in /vmlist's order, their records, and their whole array. */
+    /**
+     * The user VMs of one version of the cache in /vmlist's order, their records, and, once asked for, their whole
+     * array and its gzip in direct memory. The array holds one reference to those buffers, each answer one more, so
+     * a replaced list's memory is freed when the last answer that reads it is written.
+     */
     private static final class VmList {
 
         private final long version;
         private final List<XenObject> vms;
         private final byte[][] records;
-        private volatile byte[] all;
-        private volatile byte[] allGzip;
+        /** Where each record starts in {@link #all}: after its '[' or ','. */
+        private final int[] starts;
+        private final int size;
+        private ByteBuf all;
+        private ByteBuf allGzip;
+        private boolean released;
 
         VmList(long version, List<XenObject> vms, byte[][] records) {
             this.version = version;
             this.vms = vms;
             this.records = records;
+            this.starts = new int[records.length];
+            int at = 1;
+            for (int i = 0; i < records.length; i++) {
+                starts[i] = at;
+                at += records[i].length + 1;
+            }
+            this.size = Math.max(at, EMPTY_ARRAY.length);
         }
 
         long version() {
@@ -217,33 +230,90 @@ public class VmViews {
             return vms;
         }
 
-        byte[][] records() {
-            return records;
-        }
-
-        /** The array of every record; built on first use (only an administrator's list shows every VM). */
-        byte[] all() {
-            byte[] array = all;
-            if (array == null) {
-                boolean[] every = new boolean[records.length];
-                Arrays.fill(every, true);
-                int size = 1 + records.length;
-                for (byte[] record : records) {
-                    size += record.length;
+        /** The array of the records the predicate lets through, for one answer to release; null once replaced. */
+        ByteBuf open(Predicate<XenObject> visible, boolean gzip) {
+            boolean[] shown = new boolean[records.length];
+            int count = 0;
+            for (int i = 0; i < shown.length; i++) {
+                shown[i] = visible.test(vms.get(i));
+                count += shown[i] ? 1 : 0;
+            }
+            ByteBuf json;
+            synchronized (this) {
+                if (released) {
+                    return null;
                 }
-                array = join(records, every, size);
-                all = array;
+                if (count == shown.length) {
+                    return (gzip ? allGzip() : all()).retainedDuplicate();
+                }
+                json = count == 0 ? Unpooled.wrappedBuffer(EMPTY_ARRAY) : select(shown);
             }
-            return array;
+            if (!gzip) {
+                return json;
+            }
+            try {
+                return Gzip.compress(json, ByteBufAllocator.DEFAULT);
+            } finally {
+                json.release();
+            }
         }
 
-        byte[] allGzip() {
-            byte[] compressed = allGzip;
-            if (compressed == null) {
-                compressed = Gzip.compress(all());
-                allGzip = compressed;
+        synchronized void release() {
+            released = true;
+            if (all != null) {
+                all.release();
             }
-            return compressed;
+            if (allGzip != null) {
+                allGzip.release();
+            }
+        }
+
+        /** The shown records as slices of {@link #all}: each run of consecutive ones is one slice, commas included. */
+        private ByteBuf select(boolean[] shown) {
+            ByteBuf whole = all();
+            CompositeByteBuf array = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            array.addComponent(true, OPEN.retainedDuplicate());
+            int i = 0;
+            boolean first = true;
+            while (i < shown.length) {
+                if (!shown[i]) {
+                    i++;
+                    continue;
+                }
+                int run = i;
+                while (run < shown.length && shown[run]) {
+                    run++;
+                }
+                // a run's slice starts at its first record, or at the comma before it when it is not the first shown
+                int from = first ? starts[i] : starts[i] - 1;
+                int to = starts[run - 1] + records[run - 1].length;
+                array.addComponent(true, whole.retainedSlice(from, to - from));
+                first = false;
+                i = run;
+            }
+            return array.addComponent(true, CLOSE.retainedDuplicate());
+        }
+
+        /** Built on first use, in one direct buffer of the array's size. */
+        private ByteBuf all() {
+            if (all == null) {
+                ByteBuf array = Unpooled.directBuffer(size, size);
+                if (records.length == 0) {
+                    array.writeBytes(EMPTY_ARRAY);
+                }
+                for (int i = 0; i < records.length; i++) {
+                    array.writeByte(i == 0 ? '[' : ',').writeBytes(records[i]);
+                }
+                all = records.length == 0 ? array : array.writeByte(']');
+            }
+            return all;
+        }
+
+        private ByteBuf allGzip() {
+            if (allGzip == null) {
+                allGzip = Gzip.compress(all(), ByteBufAllocator.DEFAULT);
+            }
+            return allGzip;
         }
     }
 

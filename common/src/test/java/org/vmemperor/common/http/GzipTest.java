@@ -4,18 +4,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
 class GzipTest {
 
     @Test
-    void compressedBytesUnzipToTheOriginal() throws Exception {
-        byte[] json = "[{\"name_label\": \"vm\"}]".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        byte[] compressed = Gzip.compress(json);
-        assertThat(compressed.length).isLessThan(json.length / 10);
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(compressed)).readAllBytes()).isEqualTo(json);
+    void aBodyInSeveralBuffersUnzipsToTheOriginalFromDirectPiecesThatAreAllFreedOnRelease() throws Exception {
+        StringBuilder text = new StringBuilder("[");
+        Random random = new Random(16);
+        for (int i = 0; i < 20_000; i++) {
+            text.append(i == 0 ? "" : ",").append("{\"name_label\": \"vm ").append(random.nextLong()).append("\"}");
+        }
+        byte[] json = text.append(']').toString().getBytes(StandardCharsets.UTF_8);
+        UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(true);
+        int half = json.length / 2;
+        // a /vmlist of a user who sees some VMs is such a composite of slices
+        CompositeByteBuf input = allocator.compositeDirectBuffer()
+                .addComponent(true, allocator.directBuffer(half).writeBytes(json, 0, half))
+                .addComponent(true, allocator.directBuffer(json.length - half).writeBytes(json, half, json.length - half));
+
+        ByteBuf compressed = Gzip.compress(input, allocator);
+
+        assertThat(compressed.isDirect()).isTrue();
+        assertThat(compressed.readableBytes()).isLessThan(json.length / 2).isGreaterThan(Gzip.PIECE);
+        CompositeByteBuf pieces = (CompositeByteBuf) compressed;
+        for (int i = 0; i < pieces.numComponents(); i++) {
+            assertThat(pieces.internalComponent(i).capacity()).isLessThanOrEqualTo(Gzip.PIECE);
+        }
+        byte[] bytes = ByteBufUtil.getBytes(compressed);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(bytes)).readAllBytes()).isEqualTo(json);
+        assertThat(ByteBufUtil.getBytes(input)).as("the input is left as it was").isEqualTo(json);
+
+        compressed.release();
+        input.release();
+        assertThat(allocator.metric().usedDirectMemory()).isZero();
     }
 
     @Test

@@ -3,17 +3,24 @@ package org.vmemperor.common.xenapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Test;
+import org.vmemperor.common.http.DirectBody;
 import org.vmemperor.common.view.InventoryViews;
 import org.vmemperor.common.view.VmViews;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * GET /vmlist's array is kept per version of the cache (issue 16): it must still follow every change the event feed
@@ -56,7 +63,7 @@ class VmListViewTest {
 
         assertThat(names(views.listJson(vm -> !vm.uuid().equals("uuid-b")))).containsExactly("alpha", "charlie");
         assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-b")))).containsExactly("bravo");
-        assertThat(new String(views.listJson(vm -> false))).isEqualTo("[]");
+        assertThat(new String(bytes(views.listJson(vm -> false)), StandardCharsets.UTF_8)).isEqualTo("[]");
         // the whole list after a partial one, and a partial one after it, from the same version
         assertThat(names(views.listJson(vm -> true))).containsExactly("alpha", "bravo", "charlie");
         assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-c")))).containsExactly("charlie");
@@ -77,6 +84,59 @@ class VmListViewTest {
 
         cache.connected();
         assertThat(names(views.listJson(vm -> true))).containsExactly("alpha");
+    }
+
+    @Test
+    void anAnswerBeingWrittenKeepsItsListAfterTheCacheChangesWhichFreesItOnceWritten() throws Exception {
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false),
+                "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false), "OpaqueRef:c",
+                vm("OpaqueRef:c", "uuid-c", "charlie", false))));
+        cache.replaceAll(pool);
+        ByteBuf whole = views.listJson(vm -> true).open();
+        ByteBuf some = views.listJson(vm -> !vm.uuid().equals("uuid-b")).open();
+        ByteBuf zipped = views.listGzip(vm -> true).open();
+
+        cache.apply(XenClass.VM, "OpaqueRef:a", null);
+        assertThat(names(views.listJson(vm -> true))).as("the new version").containsExactly("bravo", "charlie");
+
+        // still readable while their writes go on, then freed by the last one
+        assertThat(names(ByteBufUtil.getBytes(whole))).containsExactly("alpha", "bravo", "charlie");
+        assertThat(names(new GZIPInputStream(new ByteArrayInputStream(ByteBufUtil.getBytes(zipped))).readAllBytes()))
+                .containsExactly("alpha", "bravo", "charlie");
+        assertThat(zipped.release()).as("the replaced list's gzip freed").isTrue();
+        whole.release();
+        assertThat(whole.refCnt()).as("the array, still read by the partial answer").isPositive();
+        assertThat(names(ByteBufUtil.getBytes(some))).containsExactly("alpha", "charlie");
+        some.release();
+        assertThat(whole.refCnt()).as("the replaced list's array freed").isZero();
+    }
+
+    @Test
+    void anAnswerAskedBeforeTheCacheChangedAndWrittenAfterShowsTheNewVersion() throws Exception {
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false))));
+        cache.replaceAll(pool);
+        DirectBody asked = views.listJson(vm -> true);
+        names(views.listJson(vm -> true));
+
+        cache.apply(XenClass.VM, "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false));
+        names(views.listJson(vm -> true));
+
+        assertThat(names(asked)).containsExactly("alpha", "bravo");
+    }
+
+    private static List<String> names(DirectBody body) throws Exception {
+        return names(bytes(body));
+    }
+
+    private static byte[] bytes(DirectBody body) {
+        ByteBuf bytes = body.open();
+        try {
+            return ByteBufUtil.getBytes(bytes);
+        } finally {
+            bytes.release();
+        }
     }
 
     private static List<String> names(byte[] json) throws Exception {

@@ -80,9 +80,9 @@ public class VmResource {
     /**
      * The records of the /vmlist stream's initial messages, as one array, for REST clients. Gzip when asked: 10,000
      * VMs are about 12 MB of JSON. Compressed here rather than by Vert.x (which skips an answer that already has a
-     * Content-Encoding) so that the whole list is compressed once per version of the cache, not once per request. On a
-     * worker thread: copying megabytes (and serialising the records changed since the last request) must not hold up
-     * an event loop.
+     * Content-Encoding) so that the whole list is compressed once per version of the cache, not once per request. The
+     * body is written from the list's direct memory ({@link org.vmemperor.common.http.DirectBody}). On a worker
+     * thread: serialising the records changed since the last request, and compressing, must not hold up an event loop.
      */
     @GET
     @Path("/vmlist")

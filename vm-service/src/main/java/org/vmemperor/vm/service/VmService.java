@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.vmemperor.common.access.AccessRights;
 import org.vmemperor.common.access.Action;
 import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.http.DirectBody;
 import org.vmemperor.common.security.UserPrincipal;
 import org.vmemperor.common.task.TaskKind;
 import org.vmemperor.common.task.TaskService;
@@ -65,12 +66,12 @@ public class VmService {
     }
 
     /** {@link #list} as one JSON array, from the VMs' serialised records. */
-    public byte[] listJson(UserPrincipal user) {
+    public DirectBody listJson(UserPrincipal user) {
         return views.listJson(vm -> AccessRights.canSee(user, vm));
     }
 
     /** {@link #listJson} compressed with gzip. */
-    public byte[] listGzip(UserPrincipal user) {
+    public DirectBody listGzip(UserPrincipal user) {
         return views.listGzip(vm -> AccessRights.canSee(user, vm));
     }
 

@@ -96,6 +96,15 @@ class LauncherIT {
         assertThat(environment()).contains("MALLOC_ARENA_MAX=2");
         // the serial collector and a small initial heap unless the options name others
         assertThat(commandLine()).contains("-XX:+UseSerialGC", "-Xms32m");
+        // memory given back after a load: the heap's free share, and glibc's free arenas on a JDK that can trim them
+        // (the launcher runs this JVM's JDK)
+        assertThat(commandLine()).contains("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+        Runtime.Version jdk = Runtime.version();
+        if (jdk.feature() >= 22 || jdk.feature() == 21 && jdk.update() >= 1 || jdk.feature() == 17 && jdk.update() >= 9) {
+            assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000");
+        } else {
+            assertThat(commandLine()).doesNotContain("-XX:TrimNativeHeapInterval=5000");
+        }
         stopCleanly();
         Path archive = onlyArchive();
         assertThat(archive.getFileName().toString()).endsWith(".jsa");
@@ -138,7 +147,8 @@ class LauncherIT {
         log = startUntilReady(Map.of("VMEMPEROR_CDS_DIR", file.resolve("cds").toString(), "JAVA_OPTS",
                 "-XX:+UseG1GC -Xmx256m"));
         assertThat(log).contains("starting without a class-data archive");
-        assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m");
+        assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m",
+                "-XX:MaxHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=5000");
         stopCleanly();
     }
 
@@ -151,6 +161,7 @@ class LauncherIT {
         // JDK 24+'s warnings about Netty's sun.misc.Unsafe and Brotli4j's native access are not printed
         assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
         assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
+        assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000", "-XX:MaxHeapFreeRatio=20");
         stopCleanly();
         Path cache = onlyArchive();
         assertThat(cache.getFileName().toString()).endsWith(".aot");

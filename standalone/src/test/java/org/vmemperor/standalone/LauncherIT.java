@@ -98,7 +98,7 @@ class LauncherIT {
         assertThat(commandLine()).contains("-XX:+UseSerialGC", "-Xms32m");
         // memory given back after a load: the heap's free share, and glibc's free arenas on a JDK that can trim them
         // (the launcher runs this JVM's JDK)
-        assertThat(commandLine()).contains("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+        assertThat(commandLine()).contains("-XX:MinHeapFreeRatio=25", "-XX:MaxHeapFreeRatio=30");
         Runtime.Version jdk = Runtime.version();
         if (jdk.feature() >= 22 || jdk.feature() == 21 && jdk.update() >= 1 || jdk.feature() == 17 && jdk.update() >= 9) {
             assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000");
@@ -148,7 +148,7 @@ class LauncherIT {
                 "-XX:+UseG1GC -Xmx256m"));
         assertThat(log).contains("starting without a class-data archive");
         assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m",
-                "-XX:MaxHeapFreeRatio=20", "-XX:TrimNativeHeapInterval=5000");
+                "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
         stopCleanly();
     }
 
@@ -161,7 +161,7 @@ class LauncherIT {
         // JDK 24+'s warnings about Netty's sun.misc.Unsafe and Brotli4j's native access are not printed
         assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
         assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
-        assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000", "-XX:MaxHeapFreeRatio=20");
+        assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000", "-XX:MaxHeapFreeRatio=30");
         stopCleanly();
         Path cache = onlyArchive();
         assertThat(cache.getFileName().toString()).endsWith(".aot");

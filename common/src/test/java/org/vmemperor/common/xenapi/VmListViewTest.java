@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Test;
@@ -110,6 +115,37 @@ class VmListViewTest {
         assertThat(names(ByteBufUtil.getBytes(some))).containsExactly("alpha", "charlie");
         some.release();
         assertThat(whole.refCnt()).as("the replaced list's array freed").isZero();
+    }
+
+    @Test
+    void anySelectionOfManyVmsIsTheValidArrayOfExactlyTheShownOnesPlainAndGzipped() throws Exception {
+        Map<String, XenObject> vms = new HashMap<>();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String name = String.format("vm-%03d", i);
+            vms.put("OpaqueRef:" + i, vm("OpaqueRef:" + i, "uuid-" + i, name, false));
+            all.add(name);
+        }
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, vms);
+        cache.replaceAll(pool);
+        Random random = new Random(16);
+        for (int round = 0; round < 50; round++) {
+            // runs of shown VMs of every length, the first and last VMs shown or not
+            Set<String> shown = new HashSet<>();
+            for (String name : all) {
+                if (random.nextInt(4) < round % 4) {
+                    shown.add(name);
+                }
+            }
+            List<String> expected = all.stream().filter(shown::contains).toList();
+            Predicate<XenObject> visible = vm -> shown.contains(vm.string("name_label"));
+
+            assertThat(names(views.listJson(visible))).containsExactlyElementsOf(expected);
+            byte[] zipped = bytes(views.listGzip(visible));
+            assertThat(names(new GZIPInputStream(new ByteArrayInputStream(zipped)).readAllBytes()))
+                    .containsExactlyElementsOf(expected);
+        }
     }
 
     @Test

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Where the first load of the pool spends its time: starts the packaged standalone RUNS times against one warmed
+# simulator and prints, for each start, the cache's load (its log line), the time to ready, the collections up to
+# ready (-Xlog:gc) and the CPU each group of the JVM's threads had used by then (from /proc: the JIT's compilers,
+# the collector, Quarkus' start on main, the event feed, the per-class loaders with the other threads that had ended).
+# Build first: ./mvnw -B package -DskipTests
+# Usage: bench/load-cpu.sh [VMS] [RUNS]     (default 10000 3; BENCH_JAVA_OPTS adds JVM options to every start, e.g.
+#   -XX:TieredStopAtLevel=1 to see the load without the C2 compiler; BENCH_JAR measures another build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VMS=${1:-10000}
+RUNS=${2:-3}
+PASSWORD=vmemperor
+JAR=${BENCH_JAR:-$ROOT/standalone/target/quarkus-app/quarkus-run.jar}
+SIM_JAR=${BENCH_SIMULATOR_JAR:-$ROOT/xapi-simulator/target/xapi-simulator-0.1.0-SNAPSHOT.jar}
+. bench/lib.sh
+TICKS=$(getconf CLK_TCK)
+OPTS=${BENCH_JAVA_OPTS:-}
+
+start_simulator "$VMS"
+warm_simulator
+echo "load-cpu: $VMS VMs, $RUNS starts, JVM options added to the launcher's: ${OPTS:-none}; $(nproc) cores"
+for run in $(seq 1 "$RUNS"); do
+    BENCH_JAVA_OPTS="$OPTS -Xlog:gc:file=$WORK/gc-$run.log" start_standalone "load-$run" "$SIM_URL"
+    declare -A cpu=()
+    for task in /proc/"$APP_PID"/task/*; do
+        name=$(cat "$task/comm")
+        ticks=$(awk '{print $14 + $15}' "$task/stat")
+        case $name in
+        C2\ Compiler*) group="C2 compiler" ;;
+        C1\ Compiler*) group="C1 compiler" ;;
+        VM\ Thread | GC\ Thread*) group="collector" ;;
+        java) group="main" ;;
+        xenapi-events) group="event feed" ;;
+        xenapi-initial*) group="loaders" ;;
+        *) group="other" ;;
+        esac
+        cpu[$group]=$((${cpu[$group]:-0} + ticks))
+    done
+    # the process's own count includes its threads that have ended: the per-class loaders, usually gone by ready
+    total=$(awk '{print $14 + $15}' "/proc/$APP_PID/stat")
+    living=0
+    for ticks in "${cpu[@]}"; do living=$((living + ticks)); done
+    cpu[loaders]=$((${cpu[loaders]:-0} + total - living))
+    seconds() { awk -v n="$1" -v t="$TICKS" 'BEGIN {printf "%.2f", n / t}'; }
+    groups=""
+    for group in "C2 compiler" "C1 compiler" collector main "event feed" loaders other; do
+        groups+="${groups:+, }$group $(seconds "${cpu[$group]:-0}")"
+    done
+    full=$(grep -c 'Pause Full' "$WORK/gc-$run.log" || true)
+    young=$(grep -c 'Pause Young' "$WORK/gc-$run.log" || true)
+    echo "start $run: load $LOAD_MS ms, ready $READY_MS ms, $full full and $young young collections;" \
+        "CPU $(seconds "$total") s: $groups"
+    unset cpu
+    stop "$APP_PID"
+done

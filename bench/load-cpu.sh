@@ -16,6 +16,7 @@ JAR=${BENCH_JAR:-$ROOT/standalone/target/quarkus-app/quarkus-run.jar}
 SIM_JAR=${BENCH_SIMULATOR_JAR:-$ROOT/xapi-simulator/target/xapi-simulator-0.1.0-SNAPSHOT.jar}
 . bench/lib.sh
 TICKS=$(getconf CLK_TCK)
+seconds() { awk -v n="$1" -v t="$TICKS" 'BEGIN {printf "%.2f", n / t}'; }
 OPTS=${BENCH_JAVA_OPTS:-}
 
 start_simulator "$VMS"
@@ -43,7 +44,6 @@ for run in $(seq 1 "$RUNS"); do
     living=0
     for ticks in "${cpu[@]}"; do living=$((living + ticks)); done
     cpu[loaders]=$((${cpu[loaders]:-0} + total - living))
-    seconds() { awk -v n="$1" -v t="$TICKS" 'BEGIN {printf "%.2f", n / t}'; }
     groups=""
     for group in "C2 compiler" "C1 compiler" collector main "event feed" loaders other; do
         groups+="${groups:+, }$group $(seconds "${cpu[$group]:-0}")"

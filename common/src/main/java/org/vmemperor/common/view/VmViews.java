@@ -297,14 +297,14 @@ public class VmViews {
         /** Built on first use, in one direct buffer of the array's size. */
         private ByteBuf all() {
             if (all == null) {
-                ByteBuf array = Unpooled.directBuffer(size, size);
-                if (records.length == 0) {
-                    array.writeBytes(EMPTY_ARRAY);
-                }
+                ByteBuf array = Unpooled.directBuffer(size, size).writeByte('[');
                 for (int i = 0; i < records.length; i++) {
-                    array.writeByte(i == 0 ? '[' : ',').writeBytes(records[i]);
+                    if (i > 0) {
+                        array.writeByte(',');
+                    }
+                    array.writeBytes(records[i]);
                 }
-                all = records.length == 0 ? array : array.writeByte(']');
+                all = array.writeByte(']');
             }
             return all;
         }

@@ -41,11 +41,8 @@ class VmListViewTest {
 
     @Test
     void theListFollowsEveryChangeOfTheCacheInItsOrder() throws Exception {
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false),
-                "OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false), "OpaqueRef:t",
-                vm("OpaqueRef:t", "uuid-t", "a template", true))));
-        cache.replaceAll(pool);
+        poolOf(vm("OpaqueRef:b", "uuid-b", "bravo", false), vm("OpaqueRef:a", "uuid-a", "alpha", false),
+                vm("OpaqueRef:t", "uuid-t", "a template", true));
 
         assertThat(names(views.listJson(vm -> true))).containsExactly("alpha", "bravo");
 
@@ -60,11 +57,8 @@ class VmListViewTest {
 
     @Test
     void eachCallerGetsOnlyTheVmsItsFilterLetsThroughAndAnEmptyArrayForNone() throws Exception {
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false),
-                "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false), "OpaqueRef:c",
-                vm("OpaqueRef:c", "uuid-c", "charlie", false))));
-        cache.replaceAll(pool);
+        poolOf(vm("OpaqueRef:a", "uuid-a", "alpha", false), vm("OpaqueRef:b", "uuid-b", "bravo", false),
+                vm("OpaqueRef:c", "uuid-c", "charlie", false));
 
         assertThat(names(views.listJson(vm -> !vm.uuid().equals("uuid-b")))).containsExactly("alpha", "charlie");
         assertThat(names(views.listJson(vm -> vm.uuid().equals("uuid-b")))).containsExactly("bravo");
@@ -75,10 +69,17 @@ class VmListViewTest {
     }
 
     @Test
+    void aPoolWithoutUserVmsListsAnEmptyArray() throws Exception {
+        poolOf(vm("OpaqueRef:t", "uuid-t", "a template", true));
+
+        assertThat(new String(bytes(views.listJson(vm -> true)), StandardCharsets.UTF_8)).isEqualTo("[]");
+        byte[] zipped = bytes(views.listGzip(vm -> true));
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(zipped)).readAllBytes()).asString().isEqualTo("[]");
+    }
+
+    @Test
     void aKeptListIsNotServedWhileThePoolIsAway() throws Exception {
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false))));
-        cache.replaceAll(pool);
+        poolOf(vm("OpaqueRef:a", "uuid-a", "alpha", false));
         assertThat(names(views.listJson(vm -> true))).containsExactly("alpha");
 
         cache.unavailable("the pool is restarting");
@@ -93,11 +94,8 @@ class VmListViewTest {
 
     @Test
     void anAnswerBeingWrittenKeepsItsListAfterTheCacheChangesWhichFreesItOnceWritten() throws Exception {
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false),
-                "OpaqueRef:b", vm("OpaqueRef:b", "uuid-b", "bravo", false), "OpaqueRef:c",
-                vm("OpaqueRef:c", "uuid-c", "charlie", false))));
-        cache.replaceAll(pool);
+        poolOf(vm("OpaqueRef:a", "uuid-a", "alpha", false), vm("OpaqueRef:b", "uuid-b", "bravo", false),
+                vm("OpaqueRef:c", "uuid-c", "charlie", false));
         ByteBuf whole = views.listJson(vm -> true).open();
         ByteBuf some = views.listJson(vm -> !vm.uuid().equals("uuid-b")).open();
         ByteBuf zipped = views.listGzip(vm -> true).open();
@@ -119,16 +117,14 @@ class VmListViewTest {
 
     @Test
     void anySelectionOfManyVmsIsTheValidArrayOfExactlyTheShownOnesPlainAndGzipped() throws Exception {
-        Map<String, XenObject> vms = new HashMap<>();
+        XenObject[] vms = new XenObject[300];
         List<String> all = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < vms.length; i++) {
             String name = String.format("vm-%03d", i);
-            vms.put("OpaqueRef:" + i, vm("OpaqueRef:" + i, "uuid-" + i, name, false));
+            vms[i] = vm("OpaqueRef:" + i, "uuid-" + i, name, false);
             all.add(name);
         }
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, vms);
-        cache.replaceAll(pool);
+        poolOf(vms);
         Random random = new Random(16);
         for (int round = 0; round < 50; round++) {
             // runs of shown VMs of every length, the first and last VMs shown or not
@@ -150,9 +146,7 @@ class VmListViewTest {
 
     @Test
     void anAnswerAskedBeforeTheCacheChangedAndWrittenAfterShowsTheNewVersion() throws Exception {
-        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
-        pool.put(XenClass.VM, new HashMap<>(Map.of("OpaqueRef:a", vm("OpaqueRef:a", "uuid-a", "alpha", false))));
-        cache.replaceAll(pool);
+        poolOf(vm("OpaqueRef:a", "uuid-a", "alpha", false));
         DirectBody asked = views.listJson(vm -> true);
         names(views.listJson(vm -> true));
 
@@ -160,6 +154,17 @@ class VmListViewTest {
         names(views.listJson(vm -> true));
 
         assertThat(names(asked)).containsExactly("alpha", "bravo");
+    }
+
+    /** The cache holding these VMs and nothing else, as after the first load. */
+    private void poolOf(XenObject... vms) {
+        Map<String, XenObject> byRef = new HashMap<>();
+        for (XenObject vm : vms) {
+            byRef.put(vm.ref(), vm);
+        }
+        Map<XenClass, Map<String, XenObject>> pool = new EnumMap<>(XenClass.class);
+        pool.put(XenClass.VM, byRef);
+        cache.replaceAll(pool);
     }
 
     private static List<String> names(DirectBody body) throws Exception {

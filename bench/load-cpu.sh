@@ -3,14 +3,18 @@
 # simulator and prints, for each start, the cache's load (its log line), the time to ready, the collections up to
 # ready (-Xlog:gc) and the CPU each group of the JVM's threads had used by then (from /proc: the JIT's compilers,
 # the collector, Quarkus' start on main, the event feed, the per-class loaders with the other threads that had ended).
+# Then the same load without the service around it, LOADS times in one new JVM (bench's RepeatedLoad, the launcher's
+# heap settings): the first pays for a new JVM, the later ones are the load once compiled.
 # Build first: ./mvnw -B package -DskipTests
-# Usage: bench/load-cpu.sh [VMS] [RUNS]     (default 10000 3; BENCH_JAVA_OPTS adds JVM options to every start, e.g.
-#   -XX:TieredStopAtLevel=1 to see the load without the C2 compiler; BENCH_JAR measures another build)
+# Usage: bench/load-cpu.sh [VMS] [RUNS] [LOADS]     (default 10000 3 5; BENCH_JAVA_OPTS adds JVM options to every
+#   start and to the repeated loads' JVM, e.g. -XX:TieredStopAtLevel=1 to see the load without the C2 compiler;
+#   BENCH_JAR measures another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VMS=${1:-10000}
 RUNS=${2:-3}
+LOADS=${3:-5}
 PASSWORD=vmemperor
 JAR=${BENCH_JAR:-$ROOT/standalone/target/quarkus-app/quarkus-run.jar}
 SIM_JAR=${BENCH_SIMULATOR_JAR:-$ROOT/xapi-simulator/target/xapi-simulator-0.1.0-SNAPSHOT.jar}
@@ -55,3 +59,10 @@ for run in $(seq 1 "$RUNS"); do
     unset cpu
     stop "$APP_PID"
 done
+
+echo "the same load in a new JVM without the service, $LOADS times:"
+# shellcheck disable=SC2086 # OPTS is a list of JVM options
+java -XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=25 -XX:MaxHeapFreeRatio=30 $OPTS \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.vmemperor.common.xenapi.RepeatedLoad \
+    "$SIM_URL" "$PASSWORD" "$LOADS"

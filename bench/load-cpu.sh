@@ -3,8 +3,9 @@
 # simulator and prints, for each start, the cache's load (its log line), the time to ready, the collections up to
 # ready (-Xlog:gc) and the CPU each group of the JVM's threads had used by then (from /proc: the JIT's compilers,
 # the collector, Quarkus' start on main, the event feed, the per-class loaders with the other threads that had ended).
-# Then the same load without the service around it, LOADS times in one new JVM (bench's RepeatedLoad, the launcher's
-# heap settings): the first pays for a new JVM, the later ones are the load once compiled.
+# Then the same load without the service around it, LOADS times in one new JVM (bench's RepeatedLoad with the heap
+# settings bin/vmemperor-run gives the service): the first pays for a new JVM, the later ones are the load once
+# compiled. The repeated loads always run this checkout's build, whatever BENCH_JAR names.
 # Build first: ./mvnw -B package -DskipTests
 # Usage: bench/load-cpu.sh [VMS] [RUNS] [LOADS]     (default 10000 3 5; BENCH_JAVA_OPTS adds JVM options to every
 #   start and to the repeated loads' JVM, e.g. -XX:TieredStopAtLevel=1 to see the load without the C2 compiler;
@@ -18,6 +19,9 @@ LOADS=${3:-5}
 PASSWORD=vmemperor
 JAR=${BENCH_JAR:-$ROOT/standalone/target/quarkus-app/quarkus-run.jar}
 SIM_JAR=${BENCH_SIMULATOR_JAR:-$ROOT/xapi-simulator/target/xapi-simulator-0.1.0-SNAPSHOT.jar}
+for f in "$JAR" "$SIM_JAR" bench/target/classpath.txt; do
+    [ -f "$f" ] || { echo "missing $f: ./mvnw -B package -DskipTests" >&2; exit 1; }
+done
 . bench/lib.sh
 TICKS=$(getconf CLK_TCK)
 seconds() { awk -v n="$1" -v t="$TICKS" 'BEGIN {printf "%.2f", n / t}'; }

@@ -47,7 +47,10 @@ public final class RepeatedLoad {
         System.exit(0);
     }
 
-    /** The service's defaults (XenApiConfig) with the pool's URL and password. */
+    /**
+     * XenApiConfig's {@code @WithDefault} values with the pool's URL and password, written out: SmallRye Config builds a
+     * mapping's implementation with ASM, which is not on this module's class path.
+     */
     private record BenchConfig(String poolUrl, String poolPassword) implements XenApiConfig {
 
         @Override

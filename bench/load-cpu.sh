@@ -3,9 +3,9 @@
 # simulator and prints, for each start, the cache's load (its log line), the time to ready, the collections up to
 # ready (-Xlog:gc) and the CPU each group of the JVM's threads had used by then (from /proc: the JIT's compilers,
 # the collector, Quarkus' start on main, the event feed, the per-class loaders with the other threads that had ended).
-# Then the same load without the service around it, LOADS times in one new JVM (bench's RepeatedLoad with the heap
-# settings bin/vmemperor-run gives the service): the first pays for a new JVM, the later ones are the load once
-# compiled. The repeated loads always run this checkout's build, whatever BENCH_JAR names.
+# Then the same load without the service around it, LOADS times in one new JVM (bench's RepeatedLoad, started by
+# bin/vmemperor-run as the service is): the first pays for a new JVM, the later ones are the load once compiled. The
+# repeated loads always run this checkout's build, whatever BENCH_JAR names.
 # Build first: ./mvnw -B package -DskipTests
 # Usage: bench/load-cpu.sh [VMS] [RUNS] [LOADS]     (default 10000 3 5; BENCH_JAVA_OPTS adds JVM options to every
 #   start and to the repeated loads' JVM, e.g. -XX:TieredStopAtLevel=1 to see the load without the C2 compiler;
@@ -65,8 +65,16 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 echo "the same load in a new JVM without the service, $LOADS times:"
-# shellcheck disable=SC2086 # OPTS is a list of JVM options
-java -XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=25 -XX:MaxHeapFreeRatio=30 $OPTS \
-    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-    -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.vmemperor.common.xenapi.RepeatedLoad \
-    "$SIM_URL" "$PASSWORD" "$LOADS"
+# through bin/vmemperor-run, as the service starts, so that both get the same JVM settings (its collector and heap
+# defaults, which options turn them off, MALLOC_ARENA_MAX): the launcher runs a jar, so a jar of a manifest alone names
+# the main class and the class path (one entry per continuation line: a line starts with the space that continues the
+# value, then the space that separates the entries)
+{
+    echo "Main-Class: org.vmemperor.common.xenapi.RepeatedLoad"
+    echo "Class-Path: $ROOT/bench/target/classes/"
+    tr ':' '\n' <bench/target/classpath.txt | sed 's/^/  /'
+    echo # the file has no final newline, and a manifest drops a header whose last line has none
+} >"$WORK/repeated-load.mf"
+jar --create --file "$WORK/repeated-load.jar" --manifest "$WORK/repeated-load.mf"
+JAVA_OPTS="$OPTS -Djava.util.logging.manager=org.jboss.logmanager.LogManager" VMEMPEROR_CDS=off \
+    bin/vmemperor-run "$WORK/repeated-load.jar" "$SIM_URL" "$PASSWORD" "$LOADS"

@@ -2,9 +2,7 @@ package org.vmemperor.common.xenapi;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The service's first load of a pool ({@link JsonRpcLoader#perClass}, as the event feed makes it) repeated in one JVM:
@@ -27,10 +25,6 @@ public final class RepeatedLoad {
         }
         XenApiConfig config = new BenchConfig(args[0], args[1]);
         int loads = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        Set<String> classes = new LinkedHashSet<>();
-        for (XenClass type : XenClass.values()) {
-            classes.add(type.eventName());
-        }
         PoolSession session = new PoolSession(config, config::url);
         JsonRpcLoader loader = new JsonRpcLoader(config);
         com.sun.management.OperatingSystemMXBean system = (com.sun.management.OperatingSystemMXBean) ManagementFactory
@@ -38,7 +32,7 @@ public final class RepeatedLoad {
         for (int load = 1; load <= loads; load++) {
             long started = System.nanoTime();
             long cpuBefore = system.getProcessCpuTime();
-            JsonRpcLoader.Loaded loaded = loader.perClass(session, classes);
+            JsonRpcLoader.Loaded loaded = loader.perClass(session, EventFeed.CLASSES);
             long millis = (System.nanoTime() - started) / 1_000_000;
             long cpuMillis = (system.getProcessCpuTime() - cpuBefore) / 1_000_000;
             System.out.printf("load %d: %d objects in %d ms, CPU of this JVM meanwhile %d ms%n", load, loaded.count(),

@@ -29,7 +29,8 @@ public class EventFeed {
 
     private static final Logger LOG = Logger.getLogger(EventFeed.class);
 
-    private static final Set<String> CLASSES;
+    /** Every class the feed loads and follows (bench's RepeatedLoad loads the same). */
+    static final Set<String> CLASSES;
 
     static {
         Set<String> classes = new LinkedHashSet<>();

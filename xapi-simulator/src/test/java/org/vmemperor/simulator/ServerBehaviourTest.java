@@ -76,6 +76,19 @@ class ServerBehaviourTest {
         JsonNode host = hosts.get("result").elements().next();
         assertThat(host.get("API_version_major").isNumber()).isTrue();
         assertThat(host.get("name_label").asText()).isEqualTo("emperordev");
+        assertThat(hosts.get("id").asText()).isEqualTo("a");
+        // the encoder writes xapi's forms itself: dates compact, ints and booleans as JSON ones, maps as objects
+        JsonNode metrics = JSON.readTree(post(sim, "/jsonrpc", "application/json",
+                "{\"method\":\"host_metrics.get_all_records\",\"params\":[\"" + session + "\"],\"id\":4}").body());
+        assertThat(metrics.has("jsonrpc")).isFalse();
+        assertThat(metrics.get("error").isNull()).isTrue();
+        JsonNode hostMetrics = metrics.get("result").elements().next();
+        assertThat(hostMetrics.get("last_updated").asText()).matches("\\d{8}T\\d{2}:\\d{2}:\\d{2}Z");
+        assertThat(hostMetrics.get("memory_total").isIntegralNumber()).isTrue();
+        assertThat(hostMetrics.get("live").isBoolean()).isTrue();
+        assertThat(hostMetrics.get("other_config").isObject()).isTrue();
+        assertThat(host.get("cpu_configuration").isObject()).isTrue();
+        assertThat(host.get("PBDs").isArray()).isTrue();
         JsonNode v2error = JSON.readTree(post(sim, "/jsonrpc", "application/json",
                 "{\"jsonrpc\":\"2.0\",\"method\":\"VM.get_record\",\"params\":[\"" + session + "\",\"OpaqueRef:x\"],\"id\":2}")
                 .body());
@@ -85,6 +98,9 @@ class ServerBehaviourTest {
                 "{\"method\":\"VM.get_all\",\"params\":[\"OpaqueRef:stale\"],\"id\":3}").body());
         assertThat(v1error.get("result").isNull()).isTrue();
         assertThat(v1error.get("error").get(0).asText()).isEqualTo("SESSION_INVALID");
+        JsonNode unparsable = JSON.readTree(post(sim, "/jsonrpc", "application/json", "{nonsense").body());
+        assertThat(unparsable.get("error").get(0).asText()).isEqualTo("INTERNAL_ERROR");
+        assertThat(unparsable.get("id").isNull()).isTrue();
         // the session from JSON-RPC works over XML-RPC too
         assertThat(Pool.getAll(new Connection(new URL(sim.url()), session))).hasSize(1);
     }

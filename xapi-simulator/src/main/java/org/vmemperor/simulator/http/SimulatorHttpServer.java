@@ -121,30 +121,33 @@ public final class SimulatorHttpServer {
             try {
                 decoded = json.decode(body.getBytes());
             } catch (IllegalArgumentException malformed) {
-                reply(request, JSON, json.unparsable(List.of("INTERNAL_ERROR", "malformed JSON-RPC request")));
+                byte[] error = json.unparsable(List.of("INTERNAL_ERROR", "malformed JSON-RPC request"));
+                reply(request, JSON, Buffer.buffer(error));
                 return;
             }
-            run(request, decoded.call(), JSON, value -> json.success(decoded, value.value()),
-                    error -> json.failure(decoded, error.description()));
+            run(request, decoded.call(), JSON, value -> Buffer.buffer(json.success(decoded, value.value())),
+                    error -> Buffer.buffer(json.failure(decoded, error.description())));
         } else {
             RpcCall call;
             try {
                 call = xml.decode(body.getBytes());
             } catch (IllegalArgumentException malformed) {
-                reply(request, XML, xml.failure(List.of("INTERNAL_ERROR", "malformed XML-RPC request")));
+                String error = xml.failure(List.of("INTERNAL_ERROR", "malformed XML-RPC request"));
+                reply(request, XML, Buffer.buffer(error));
                 return;
             }
-            run(request, call, XML, value -> value.bare() ? xml.bare(value.value()) : xml.success(value.value()),
-                    error -> xml.failure(error.description()));
+            run(request, call, XML,
+                    value -> Buffer.buffer(value.bare() ? xml.bare(value.value()) : xml.success(value.value())),
+                    error -> Buffer.buffer(xml.failure(error.description())));
         }
     }
 
     private void run(HttpServerRequest request, RpcCall call, String contentType,
-            Function<Dispatcher.Reply, String> onSuccess, Function<XapiError, String> onFailure) {
+            Function<Dispatcher.Reply, Buffer> onSuccess, Function<XapiError, Buffer> onFailure) {
         Duration methodDelay = faults.latencyOf(call.method());
         Runnable dispatch = () -> dispatcher.dispatch(call).whenComplete((value, failure) -> {
             // encode off the event loop: a get_all_records of a 10,000-VM pool is megabytes
-            Supplier<String> encode = () -> {
+            Supplier<Buffer> encode = () -> {
                 if (failure == null) {
                     return onSuccess.apply(value);
                 }
@@ -178,7 +181,7 @@ public final class SimulatorHttpServer {
         }
     }
 
-    private static void reply(HttpServerRequest request, String contentType, String body) {
+    private static void reply(HttpServerRequest request, String contentType, Buffer body) {
         if (request.response().closed() || request.response().ended()) {
             return;
         }

@@ -176,7 +176,8 @@ public final class ClassSchema {
     @SuppressWarnings("unchecked")
     public static Object copy(Object value) {
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> result = new LinkedHashMap<>();
+            // sized for the record: a get_all_records copies every record, and growing each copy took a tenth of it
+            Map<String, Object> result = new LinkedHashMap<>((int) (map.size() / 0.75f) + 1);
             ((Map<String, Object>) map).forEach((key, v) -> result.put(key, copy(v)));
             return result;
         }

@@ -195,6 +195,25 @@ class VmRoutesTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(refused.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
         assertThat(refused.body()).isEqualTo(plain.body());
+
+        // HEAD: GET's headers, the length of the body GET would send in each form, no body
+        HttpResponse<byte[]> plainHead = http.send(request.copy().method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> gzippedHead = http.send(request.copy().method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plainHead.statusCode()).isEqualTo(200);
+        assertThat(plainHead.body()).isEmpty();
+        assertThat(plainHead.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
+        assertThat(plainHead.headers().firstValue("Content-Type")).hasValue("application/json;charset=UTF-8");
+        assertThat(plainHead.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plainHead.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(gzippedHead.statusCode()).isEqualTo(200);
+        assertThat(gzippedHead.body()).isEmpty();
+        assertThat(gzippedHead.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzippedHead.headers().firstValueAsLong("Content-Length")).hasValue(gzipped.body().length);
+        HttpResponse<byte[]> anonymousHead = http.send(HttpRequest.newBuilder(vmlistUrl.toURI())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(anonymousHead.statusCode()).isEqualTo(401);
     }
 
     @Test

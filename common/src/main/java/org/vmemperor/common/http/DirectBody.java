@@ -17,4 +17,14 @@ public interface DirectBody {
      * the write failed): buffers shared between requests stay valid until then.
      */
     ByteBuf open();
+
+    /** How many bytes {@link #open} gives, for a HEAD answer's Content-Length: the body is opened and released. */
+    default int length() {
+        ByteBuf bytes = open();
+        try {
+            return bytes.readableBytes();
+        } finally {
+            bytes.release();
+        }
+    }
 }

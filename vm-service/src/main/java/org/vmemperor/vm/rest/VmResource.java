@@ -3,6 +3,7 @@ package org.vmemperor.vm.rest;
 import java.util.SortedMap;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.vmemperor.common.error.ApiException;
+import org.vmemperor.common.http.DirectBody;
 import org.vmemperor.common.http.Gzip;
 import org.vmemperor.common.rest.Args;
 import org.vmemperor.common.security.CurrentUser;
@@ -33,6 +35,8 @@ import io.smallrye.common.annotation.NonBlocking;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class VmResource {
+
+    private static final MediaType JSON_UTF8 = MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8");
 
     private final VmService vms;
     private final CurrentUser currentUser;
@@ -97,6 +101,25 @@ public class VmResource {
         // identity: Vert.x's compression (on for JSON answers) would otherwise pick gzip by its own reading of the header
         return Response.ok(vms.listJson(currentUser.principal())).header(HttpHeaders.CONTENT_ENCODING, "identity")
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING).build();
+    }
+
+    /**
+     * The headers GET /vmlist would send, Content-Length included. Without this method Quarkus REST answered HEAD
+     * through the GET method without writing its body: no Content-Length, a Content-Type without its charset, and the
+     * {@code Content-Encoding: identity} that only Vert.x's compression of a GET body removes. Netty's compression
+     * leaves HEAD answers as they are, so none is needed here to keep it off.
+     */
+    @HEAD
+    @Path("/vmlist")
+    @Operation(summary = "The headers of GET /vmlist", description = "What GET /vmlist would answer, without the body: its Content-Length (of the gzip form when the client accepts gzip), Content-Type and Content-Encoding.")
+    @APIResponse(responseCode = "200", description = "the headers of the VMs' records")
+    public Response vmlistHead(
+            @Parameter(description = "gzip (or *) with a weight above 0 for the headers of the gzip-compressed answer") @HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
+        boolean gzip = Gzip.accepted(acceptEncoding);
+        DirectBody body = gzip ? vms.listGzip(currentUser.principal()) : vms.listJson(currentUser.principal());
+        Response.ResponseBuilder headers = Response.ok().type(JSON_UTF8).header(HttpHeaders.CONTENT_LENGTH, body.length())
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        return (gzip ? headers.header(HttpHeaders.CONTENT_ENCODING, "gzip") : headers).build();
     }
 
     @POST

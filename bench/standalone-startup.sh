@@ -2,8 +2,9 @@
 # Measures the packaged standalone's start: time from launch to /q/health/ready UP, the JVM's CPU time (user + system)
 # at that moment, its RSS once ready, and how long the cache took to load the pool (from its log line). Each run starts
 # it one after the other on the same data directory: as `java -jar` and as users run it (bin/vmemperor-run, with its
-# class-data archive in a directory of the bench's own), and, when a JDK 25 or later is installed, with the launcher on
-# it (its AOT cache). The launcher's first starts make the archives (when they stop) and are reported apart.
+# class-data archive in a directory of the bench's own on JDK 21 and later: none on 17), and, when a JDK 25 or later is
+# installed, with the launcher on it (its AOT cache). The launcher's first starts make the archives (when they stop)
+# and are reported apart.
 # Build first: ./mvnw -B package -DskipTests
 # Usage: bench/standalone-startup.sh [VMS] [RUNS]      e.g. bench/standalone-startup.sh 3 5
 #   BENCH_AOT_JDK=<java home> picks the JDK 25+ (default: the newest under /usr/lib/jvm), BENCH_AOT_JDK=none skips it

@@ -106,8 +106,8 @@ start_service() {
     # Port 0: the service binds a free port itself (no race between choosing a port and binding it) and logs it.
     # vertx.disableURIValidation: a request target java.net.URI refuses gets the suite's JSON 400 (common's
     # RequestLimits) instead of Quarkus' empty one, as in the standalone (common/README.md).
-    # bin/vmemperor-run: the JVM with the service's class-data archive (kept in the service's target/quarkus-app/cds,
-    # or VMEMPEROR_CDS_DIR), written by the first run when it stops and used by the next starts.
+    # bin/vmemperor-run: the JVM with, on JDK 21 and later, the service's class-data archive (kept in the service's
+    # target/quarkus-app/cds, or VMEMPEROR_CDS_DIR), written by the first run when it stops and used by the next starts.
     # shellcheck disable=SC2086
     env "${keys[@]}" \
         VMEMPEROR_SECURITY_DEV_KEYS=false \

@@ -40,7 +40,7 @@ class StandaloneScenarioIT {
         env.putAll(Map.of("VMEMPEROR_PLAYBOOKS_DIR", ModuleFiles.repositoryRoot().resolve("ansible").toString(),
                 "VMEMPEROR_PLAYBOOKS_LOGS_DIR", dir.resolve("playbook-logs").toString(),
                 "VMEMPEROR_PLAYBOOKS_WORK_DIR", dir.resolve("playbook-runs").toString()));
-        // the root README's command: the launcher (its class-data archive in standalone/target/quarkus-app/cds)
+        // the root README's command: the launcher (on JDK 21+ its archive is in standalone/target/quarkus-app/cds)
         env.put("JAVA", Processes.java());
         standalone = Processes.start(List.of(ModuleFiles.repositoryRoot().resolve("bin/vmemperor-run").toString(),
                 jar.toString()), env,

@@ -10,13 +10,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +33,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The launcher users start the standalone with ({@code bin/vmemperor-run}, the root README's command) and its
- * class-data archive, on a copy of the packaged application so that the build's own is left alone: a first start makes
- * the archive when it stops, the next one maps it, a damaged archive is refused and made again, a rebuilt application
- * gets a new one and the old one goes, and a directory it cannot write does not stop the start; on JDK 25 and later
- * the archive is an AOT cache, made, mapped and refused the same way. Behaviour only: how much faster a start is, is
- * measured by bench/standalone-startup.sh.
+ * class-data archive, on a copy of the packaged application so that the build's own is left alone. On JDK 17 it makes
+ * none (JDK-8306460, see the launcher) and sets its memory options; on JDK 25 and later a first start makes an AOT
+ * cache when it stops, the next one maps it, a damaged one is refused and made again, a rebuilt application gets a new
+ * one and the old one goes, and a directory it cannot write does not stop the start. Behaviour only: how much faster a
+ * start is, is measured by bench/standalone-startup.sh.
  */
 class LauncherIT {
 
@@ -88,10 +91,17 @@ class LauncherIT {
     }
 
     @Test
-    void makesReusesRefusesAndRemakesItsArchive() throws Exception {
-        // first start: no archive yet, the JVM writes it when it stops
+    void onJdk17StartsWithoutAnArchiveAndWithItsMemorySettings() throws Exception {
+        Runtime.Version jdk = Runtime.version();
+        Assumptions.assumeTrue(jdk.feature() < 21, "the build's JDK makes archives (21 or later): see the JDK 25 test");
+        // an archive the launcher made on 17 before it stopped doing so (named after the application's directory)
+        String appHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest((app.toString() + "\n").getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+        Path stale = Files.createDirectories(app.resolve("cds")).resolve("app-" + appHash + "-0123456789abcdef.jsa");
+        Files.writeString(stale, "an old archive");
         String log = startUntilReady(Map.of());
-        assertThat(log).contains("no class-data archive yet");
+        // an archive of JDK 17 can keep hot methods from ever being compiled (JDK-8306460): none is made or mapped
+        assertThat(log).contains("no class-data archive on JDK " + jdk.feature());
         // glibc's arenas are limited unless the caller says otherwise
         assertThat(environment()).contains("MALLOC_ARENA_MAX=2");
         // the serial collector and a small initial heap unless the options name others
@@ -99,34 +109,59 @@ class LauncherIT {
         // memory given back after a load: the heap's free share, and glibc's free arenas on a JDK that can trim them
         // (the launcher runs this JVM's JDK)
         assertThat(commandLine()).contains("-XX:MinHeapFreeRatio=25", "-XX:MaxHeapFreeRatio=30");
-        Runtime.Version jdk = Runtime.version();
-        if (jdk.feature() >= 22 || jdk.feature() == 21 && jdk.update() >= 1 || jdk.feature() == 17 && jdk.update() >= 9) {
+        if (jdk.update() >= 9) {
             assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000");
         } else {
             assertThat(commandLine()).doesNotContain("-XX:TrimNativeHeapInterval=5000");
         }
+        assertThat(commandLine()).doesNotContain("ArchiveClassesAtExit", "SharedArchiveFile");
         stopCleanly();
-        Path archive = onlyArchive();
-        assertThat(archive.getFileName().toString()).endsWith(".jsa");
+        assertThat(stale).as("the old archive is deleted").doesNotExist();
+        try (Stream<Path> files = Files.list(app.resolve("cds"))) {
+            assertThat(files).isEmpty();
+        }
+
+        // options that name a collector and a heap replace the launcher's
+        startUntilReady(Map.of("JAVA_OPTS", "-XX:+UseG1GC -Xmx256m"));
+        assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m",
+                "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
+        stopCleanly();
+    }
+
+    @Test
+    void onJdk25MakesReusesRefusesAndRemakesAnAotCache() throws Exception {
+        Path jdk = aotJdk();
+        Map<String, String> onJdk25 = Map.of("JAVA_HOME", jdk.toString(), "MALLOC_ARENA_MAX", "4");
+        // first start: no archive yet, the JVM writes it when it stops
+        String log = startUntilReady(onJdk25);
+        assertThat(log).contains("no class-data archive yet");
+        // JDK 24+'s warnings about Netty's sun.misc.Unsafe and Brotli4j's native access are not printed
+        assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
+        assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
+        assertThat(commandLine()).contains("-XX:+UseSerialGC", "-Xms32m", "-XX:TrimNativeHeapInterval=5000",
+                "-XX:MaxHeapFreeRatio=30");
+        stopCleanly();
+        Path cache = onlyArchive();
+        assertThat(cache.getFileName().toString()).endsWith(".aot");
 
         // second start: the archive is checked and mapped into the JVM
-        log = startUntilReady(Map.of());
+        log = startUntilReady(onJdk25);
         assertThat(log).doesNotContain("vmemperor-run:");
-        assertThat(mappedFiles()).contains(archive.toString());
+        assertThat(mappedFiles()).contains(cache.toString());
         stopCleanly();
-        assertThat(onlyArchive()).isEqualTo(archive);
+        assertThat(onlyArchive()).isEqualTo(cache);
 
         // a damaged archive (bytes overwritten in its middle) is refused by the JVM's check, the application starts
         // without it and writes a good one when it stops
-        damageTheMiddleOf(archive);
-        log = startUntilReady(Map.of());
+        damageTheMiddleOf(cache);
+        log = startUntilReady(onJdk25);
         assertThat(log).contains("refused by the JVM");
-        assertThat(mappedFiles()).doesNotContain(archive.toString());
+        assertThat(mappedFiles()).doesNotContain(cache.toString());
         stopCleanly();
-        assertThat(onlyArchive()).isEqualTo(archive);
-        log = startUntilReady(Map.of());
+        assertThat(onlyArchive()).isEqualTo(cache);
+        log = startUntilReady(onJdk25);
         assertThat(log).doesNotContain("vmemperor-run:");
-        assertThat(mappedFiles()).contains(archive.toString());
+        assertThat(mappedFiles()).contains(cache.toString());
         stopCleanly();
 
         // a rebuilt application (a jar of its own class loader changed: the JVM would not notice) gets a new archive,
@@ -135,48 +170,20 @@ class LauncherIT {
             Path jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
             Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
         }
-        log = startUntilReady(Map.of());
+        log = startUntilReady(onJdk25);
         assertThat(log).contains("no class-data archive yet");
-        assertThat(Files.exists(archive)).as("the old archive is deleted").isFalse();
+        assertThat(Files.exists(cache)).as("the old archive is deleted").isFalse();
         stopCleanly();
-        assertThat(onlyArchive()).isNotEqualTo(archive);
+        assertThat(onlyArchive()).isNotEqualTo(cache);
 
         // an archive directory that cannot be made (under a regular file; root may write anywhere else) only costs the
         // archive
         Path file = Files.writeString(work.resolve("a-file"), "");
-        log = startUntilReady(Map.of("VMEMPEROR_CDS_DIR", file.resolve("cds").toString(), "JAVA_OPTS",
-                "-XX:+UseG1GC -Xmx256m"));
+        Map<String, String> unwritable = new HashMap<>(onJdk25);
+        unwritable.put("VMEMPEROR_CDS_DIR", file.resolve("cds").toString());
+        log = startUntilReady(unwritable);
         assertThat(log).contains("starting without a class-data archive");
-        assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m",
-                "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
         stopCleanly();
-    }
-
-    @Test
-    void onJdk25MakesMapsAndRefusesAnAotCache() throws Exception {
-        Path jdk = aotJdk();
-        Map<String, String> onJdk25 = Map.of("JAVA_HOME", jdk.toString(), "MALLOC_ARENA_MAX", "4");
-        String log = startUntilReady(onJdk25);
-        assertThat(log).contains("no class-data archive yet");
-        // JDK 24+'s warnings about Netty's sun.misc.Unsafe and Brotli4j's native access are not printed
-        assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
-        assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
-        assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000", "-XX:MaxHeapFreeRatio=30");
-        stopCleanly();
-        Path cache = onlyArchive();
-        assertThat(cache.getFileName().toString()).endsWith(".aot");
-
-        log = startUntilReady(onJdk25);
-        assertThat(log).doesNotContain("vmemperor-run:");
-        assertThat(mappedFiles()).contains(cache.toString());
-        stopCleanly();
-
-        damageTheMiddleOf(cache);
-        log = startUntilReady(onJdk25);
-        assertThat(log).contains("refused by the JVM");
-        assertThat(mappedFiles()).doesNotContain(cache.toString());
-        stopCleanly();
-        assertThat(onlyArchive()).isEqualTo(cache);
     }
 
     /** Bytes overwritten in the middle of the file: a damaged body, which only the archive's checksums reveal. */

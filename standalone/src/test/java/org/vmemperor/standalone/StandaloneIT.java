@@ -213,7 +213,7 @@ class StandaloneIT {
     }
 
     private void start(Map<String, String> env, Path log) throws IOException {
-        // the root README's command: the launcher, which keeps its class-data archive in target/quarkus-app/cds
+        // the root README's command: the launcher (on JDK 21+ its class-data archive is in target/quarkus-app/cds)
         ProcessBuilder builder = new ProcessBuilder(Path.of("..", "bin", "vmemperor-run").toAbsolutePath().toString(),
                 Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         // CI exports DB_URL for the other tests: this test is about what the standalone starts when given nothing

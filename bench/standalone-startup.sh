@@ -91,12 +91,13 @@ first="the demo pool, initdb of the embedded PostgreSQL"
 echo "first starts ($first; the launcher's makes its archive at its stop, on JDK 21 and later):"
 start "java -jar, first" java -jar "$JAR"
 start "launcher, first" bin/vmemperor-run "$JAR"
-# the launcher makes a class-data archive on JDK 21 and later, none on 17 (bin/vmemperor-run says why)
-java_feature=$(java -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
-if ((java_feature >= 21)); then
-    ls "$DATA"/cds/app-*.jsa >/dev/null 2>&1 || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }
+# the launcher makes a class-data archive on JDK 21 and later and says so when its JDK gets none (17): its own word,
+# rather than this script deciding again from a java that may not be the one JAVA_HOME gives the launcher
+if grep -q "no class-data archive on JDK" "$DATA/launcher__first.log"; then
+    echo "  ($(grep -o 'no class-data archive on JDK [0-9]*' "$DATA/launcher__first.log") for the launcher)"
 else
-    echo "  (no archive for the launcher on JDK $java_feature)"
+    ls "$DATA/cds" 2>/dev/null | grep -qE '^app-.*[.](jsa|aot)$' \
+        || { echo "the launcher made no archive, see $DATA/launcher__first.log" >&2; exit 1; }
 fi
 if [[ -n "$AOT_JDK" ]]; then
     # a directory of its own: a launcher that makes an archive deletes the application's others (earlier builds, JDKs)

@@ -109,6 +109,8 @@ class LauncherIT {
         // memory given back after a load: the heap's free share, and glibc's free arenas on a JDK that can trim them
         // (the launcher runs this JVM's JDK)
         assertThat(commandLine()).contains("-XX:MinHeapFreeRatio=25", "-XX:MaxHeapFreeRatio=30");
+        // a young generation of at most 24 MB: all of it is resident between two collections
+        assertThat(commandLine()).contains("-XX:MaxNewSize=24m");
         if (jdk.update() >= 9) {
             assertThat(commandLine()).contains("-XX:TrimNativeHeapInterval=5000");
         } else {
@@ -124,7 +126,7 @@ class LauncherIT {
         // options that name a collector and a heap replace the launcher's
         startUntilReady(Map.of("JAVA_OPTS", "-XX:+UseG1GC -Xmx256m"));
         assertThat(commandLine()).contains("-XX:+UseG1GC", "-Xmx256m").doesNotContain("-XX:+UseSerialGC", "-Xms32m",
-                "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000");
+                "-XX:MaxHeapFreeRatio=30", "-XX:TrimNativeHeapInterval=5000", "-XX:MaxNewSize=24m");
         stopCleanly();
     }
 
@@ -139,7 +141,7 @@ class LauncherIT {
         assertThat(log).doesNotContain("WARNING: A terminally deprecated method", "WARNING: A restricted method");
         assertThat(environment()).contains("MALLOC_ARENA_MAX=4");
         assertThat(commandLine()).contains("-XX:+UseSerialGC", "-Xms32m", "-XX:TrimNativeHeapInterval=5000",
-                "-XX:MaxHeapFreeRatio=30");
+                "-XX:MaxHeapFreeRatio=30", "-XX:MaxNewSize=24m");
         stopCleanly();
         Path cache = onlyArchive();
         assertThat(cache.getFileName().toString()).endsWith(".aot");

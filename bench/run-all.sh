@@ -160,8 +160,10 @@ echo "== $VMS-VM pool, simulator inside the standalone"
 INPROC_VMS=$VMS
 start_standalone inproc
 # the service alone is measured by the big phase; without it there is no baseline to print
-result "standalone RSS, $VMS VMs, simulator inside" "$(rss_mb "$APP_PID") MiB" "service alone" \
-    "${BIG_RSS:+$BIG_RSS MiB}${BIG_RSS:-not measured (big phase not run)}" "$(ratio "$(rss_mb "$APP_PID")" "${BIG_RSS:-0}")"
+ALONE="not measured (big phase not run)"
+[ -z "${BIG_RSS:-}" ] || ALONE="$BIG_RSS MiB"
+result "standalone RSS, $VMS VMs, simulator inside" "$(rss_mb "$APP_PID") MiB" "service alone" "$ALONE" \
+    "$(ratio "$(rss_mb "$APP_PID")" "${BIG_RSS:-0}")"
 stop "$APP_PID"
 fi
 
